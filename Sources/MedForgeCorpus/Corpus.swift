@@ -1,0 +1,3 @@
+// Corpus building: ingestion, DP, augmentation, dedup, export (issue 3).
+import Foundation
+import MedForgeDeid

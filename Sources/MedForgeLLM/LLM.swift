@@ -1,0 +1,3 @@
+@_exported import MedForgeTensor
+@_exported import MedForgeFormats
+@_exported import MedForgeTokenizers
