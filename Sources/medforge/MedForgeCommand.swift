@@ -5,6 +5,9 @@ struct MedForgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "medforge",
         abstract: "On-premise medical AI toolkit: run, fine-tune and serve DeepSeek-family models; de-identify clinical text.",
-        subcommands: [DeidCommand.self]
+        subcommands: [
+            GenerateCommand.self, LogitsCommand.self, TokenizeCommand.self, BenchCommand.self, InspectCommand.self,
+            DeidCommand.self, CorpusCommand.self,
+        ]
     )
 }
