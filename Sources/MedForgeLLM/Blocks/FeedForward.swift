@@ -1,0 +1,22 @@
+import MedForgeTensor
+
+/// SwiGLU feed-forward: down(silu(gate x) * up x). Checkpoint keys: ffn_gate, ffn_up, ffn_down.
+final class SwiGLU {
+    let gate, up, down: WeightMatrix
+    init(gate: WeightMatrix, up: WeightMatrix, down: WeightMatrix) {
+        self.gate = gate; self.up = up; self.down = down
+    }
+    var weights: [WeightMatrix] { [gate, up, down] }
+    var hidden: Int { gate.rows }
+
+    /// x (T, dim) -> out (T, dim)
+    func forward(_ x: UnsafePointer<Float>, T: Int, out: UnsafeMutablePointer<Float>, scratch: Scratch, pool: ThreadPool,
+                 tag: String = "ffn") {
+        let f = gate.rows
+        let g = scratch.get(tag + ".g", T * f), u = scratch.get(tag + ".u", T * f)
+        gate.matmul(x, batch: T, g, pool: pool)
+        up.matmul(x, batch: T, u, pool: pool)
+        for i in 0..<(T * f) { g[i] = silu(g[i]) * u[i] }
+        down.matmul(g, batch: T, out, pool: pool)
+    }
+}

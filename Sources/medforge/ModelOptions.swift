@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import MedForgeLLM
+
+/// Options shared by the commands that load a model.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Model file: GGUF or llama2.c checkpoint (default: the built-in stories260K).")
+    var model: String?
+    @Option(help: "Tokenizer: tokenizer.json, .gguf or llama2.c tok*.bin (default: the model's own).")
+    var tokenizer: String?
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 && threads <= 512 else { throw ValidationError("--threads must be between 1 and 512") }
+    }
+
+    func load() throws -> (LanguageModel, Tokenizer) {
+        let modelPath: String
+        if let model { modelPath = model } else {
+            guard let p = DefaultModel.modelPath else { throw ValidationError("the built-in default model is missing from this build") }
+            modelPath = p
+        }
+        let source = try ModelRegistry.openSource(path: modelPath)
+        let lm = try ModelRegistry.load(source, threads: threads)
+        let tok: Tokenizer
+        if let tokenizer {
+            tok = try TokenizerLoader.load(path: tokenizer, vocabularySize: lm.vocabularySize)
+        } else if model == nil, let p = DefaultModel.tokenizerPath {
+            tok = try TokenizerLoader.load(path: p, vocabularySize: lm.vocabularySize)
+        } else if let gguf = source as? GGUFFile {
+            tok = try TokenizerLoader.load(gguf: gguf)
+        } else {
+            throw ValidationError("\(modelPath) carries no tokenizer: pass --tokenizer PATH")
+        }
+        return (lm, tok)
+    }
+}
+
+/// Exit with a one-line message on stderr for errors from files and models (never a stack trace).
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as FormatError {
+        throw CleanExit.message("error: \(e)")
+    }
+}
