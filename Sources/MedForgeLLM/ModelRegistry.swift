@@ -8,6 +8,7 @@ public enum ModelRegistry {
     static let loaders: [String: Loader] = [
         "llama": { try LlamaModel(source: $0, architecture: "llama", ropeStyle: .normal, biases: false, pool: $1) },
         "qwen2": Qwen2.load,
+        "deepseek2": { try DeepSeekV2Model(source: $0, pool: $1) },
     ]
 
     public static var architectures: [String] { loaders.keys.sorted() }
