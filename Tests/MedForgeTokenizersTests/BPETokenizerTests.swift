@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import MedForgeTokenizers
+
+/// The DeepSeek-V3 tokenizer fixture, loaded once for all tests.
+enum DeepSeekV3Fixture {
+    static let loaded: Result<BPETokenizer, Error> = Result {
+        try BPETokenizer.load(tokenizerJSON: Fixture.url("deepseek_v3_tokenizer.json"))
+    }
+    static func tokenizer() throws -> BPETokenizer { try loaded.get() }
+}
+
+struct BPETokenizerTests {
+    struct Golden: Decodable {
+        let text: String
+        let ids: [Int]
+        let idsWithSpecial: [Int]
+        let decoded: String
+    }
+    struct Goldens: Decodable { let cases: [Golden] }
+
+    static func goldens() throws -> [Golden] {
+        try JSONDecoder().decode(Goldens.self, from: Fixture.data("deepseek_v3_goldens.json")).cases
+    }
+
+    // Guards id parity with Hugging Face `tokenizers` on English/Chinese medical text, emoji, odd whitespace, invalid bytes.
+    @Test func encodesLikeHuggingFaceTokenizers() throws {
+        let t = try DeepSeekV3Fixture.tokenizer()
+        let cases = try Self.goldens()
+        #expect(cases.count > 50)
+        var agree = 0
+        for c in cases {
+            let ids = t.encode(c.text, addSpecial: false)
+            #expect(ids == c.ids, "text: \(c.text.prefix(80).debugDescription)")
+            if ids == c.ids { agree += 1 }
+        }
+        #expect(agree == cases.count)
+    }
+
+    // Guards the post-processor/BOS rule: this tokenizer.json adds nothing, like the reference.
+    @Test func addSpecialFollowsThePostProcessor() throws {
+        let t = try DeepSeekV3Fixture.tokenizer()
+        for c in try Self.goldens() {
+            #expect(t.encode(c.text, addSpecial: true) == c.idsWithSpecial)
+        }
+        #expect(t.bosTokenID == 0)
+        #expect(t.eosTokenIDs.contains(1))
+    }
+
+    // Guards decode: byte-level pieces reassemble the exact text, added tokens included.
+    @Test func decodeOfEncodeIsTheIdentity() throws {
+        let t = try DeepSeekV3Fixture.tokenizer()
+        for c in try Self.goldens() {
+            let ids = t.encode(c.text, addSpecial: false)
+            #expect(t.decode(ids) == c.text)
+            #expect(t.decode(c.ids) == c.decoded)
+        }
+    }
+
+    // Guards special-token handling: added tokens are matched whole, and skipped on request.
+    @Test func addedTokensAreMatchedBeforePreTokenization() throws {
+        let t = try DeepSeekV3Fixture.tokenizer()
+        let user = try #require(t.tokenID(forAddedToken: "<｜User｜>"))
+        let think = try #require(t.tokenID(forAddedToken: "<think>"))
+        let ids = t.encode("<｜User｜>x<think>", addSpecial: false)
+        #expect(ids.first == user && ids.last == think)
+        let eos = try #require(t.tokenID(forAddedToken: "<｜end▁of▁sentence｜>"))
+        #expect(t.decode([eos], skipSpecialTokens: true) == "")
+        #expect(t.decode([eos], skipSpecialTokens: false) == "<｜end▁of▁sentence｜>")
+    }
+
+    // Guards decoding of partial UTF-8 across token boundaries (streaming): bytes, not strings.
+    @Test func decodeBytesKeepsSplitMultibyteCharacters() throws {
+        let t = try DeepSeekV3Fixture.tokenizer()
+        let ids = t.encode("🫀", addSpecial: false)
+        #expect(ids.count > 1)
+        let bytes = ids.flatMap { t.decodeBytes([$0]) }
+        #expect(bytes == Array("🫀".utf8))
+        #expect(t.decodeBytes([-1, 10_000_000]) == [])
+    }
+}
