@@ -14,7 +14,7 @@ struct LogitsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (model, tokenizer) = try modelOptions.load()
+        let (model, source) = try modelOptions.loadModel()
         let ids: [Int]
         if let tokenIds {
             var parsed: [Int] = []
@@ -26,7 +26,7 @@ struct LogitsCommand: ParsableCommand {
             }
             ids = parsed
         } else {
-            ids = tokenizer.encode(prompt ?? "", addSpecial: true)
+            ids = try modelOptions.loadTokenizer(for: model, source: source).encode(prompt ?? "", addSpecial: true)
         }
         guard !ids.isEmpty else { throw ValidationError("no tokens to evaluate") }
         let cache = model.makeCache(capacity: ids.count)

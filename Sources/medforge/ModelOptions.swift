@@ -16,13 +16,22 @@ struct ModelOptions: ParsableArguments {
     }
 
     func load() throws -> (LanguageModel, Tokenizer) {
+        let (lm, source) = try loadModel()
+        return (lm, try loadTokenizer(for: lm, source: source))
+    }
+
+    func loadModel() throws -> (LanguageModel, WeightSource) {
         let modelPath: String
         if let model { modelPath = model } else {
             guard let p = DefaultModel.modelPath else { throw ValidationError("the built-in default model is missing from this build") }
             modelPath = p
         }
         let source = try ModelRegistry.openSource(path: modelPath)
-        let lm = try ModelRegistry.load(source, threads: threads)
+        return (try ModelRegistry.load(source, threads: threads), source)
+    }
+
+    func loadTokenizer(for lm: LanguageModel, source: WeightSource) throws -> Tokenizer {
+        let modelPath = source.path
         let tok: Tokenizer
         if let tokenizer {
             tok = try TokenizerLoader.load(path: tokenizer, vocabularySize: lm.vocabularySize)
@@ -33,7 +42,7 @@ struct ModelOptions: ParsableArguments {
         } else {
             throw ValidationError("\(modelPath) carries no tokenizer: pass --tokenizer PATH")
         }
-        return (lm, tok)
+        return tok
     }
 }
 
