@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import MedForgeLLM
+
+/// Golden last-position logits from llama.cpp (llama-cpp-python) for the tiny random-weight GGUFs in
+/// Fixtures/gguf (regenerate: `python3 scripts/make_tiny_ggufs.py && python3 scripts/make_logit_goldens.py`).
+struct LlamaCppGoldens: Decodable {
+    struct Entry: Decodable { let prompts: [[Int]]; let logits: [[Float]] }
+    let entries: [String: Entry]
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        let raw = try c.decode([String: LossyEntry].self)
+        entries = raw.compactMapValues { $0.entry }
+    }
+    struct LossyEntry: Decodable {
+        let entry: Entry?
+        init(from decoder: Decoder) throws { entry = try? Entry(from: decoder) }
+    }
+
+    static func load() throws -> LlamaCppGoldens {
+        try JSONDecoder().decode(LlamaCppGoldens.self, from: Data(contentsOf: fixtureURL("gguf/goldens.json")))
+    }
+}
+
+/// The tolerance we hold against llama.cpp, by weight type, in absolute logit units (logits here span about ±4).
+/// Float weights: llama.cpp keeps the KV cache in F16 and F16 weights multiply F16-rounded activations, so
+/// about 1e-3 differences are its rounding, not ours. Quantised weights: llama.cpp rounds activations to 8-bit
+/// blocks (Q8_0/Q8_K) before each quantised matmul, which moves logits by a few hundredths on these random models.
+func parityTolerance(_ file: String) -> Float {
+    if file.contains(".F32.") { return 5e-3 }
+    if file.contains(".F16.") || file.contains(".BF16.") { return 2e-2 }
+    return 0.15
+}
+
+struct LlamaCppParityTests {
+    static let files: [String] = {
+        guard let g = try? LlamaCppGoldens.load() else { return [] }
+        return g.entries.keys.sorted()
+    }()
+
+    // Guards every architecture and weight type against llama.cpp's own forward pass on the same file,
+    // with one-token and batched multi-token prompts (a batch longer than 32 exercises the GEMM path).
+    @Test(arguments: files)
+    func lastPositionLogitsMatchLlamaCpp(file: String) throws {
+        let goldens = try LlamaCppGoldens.load()
+        let entry = try #require(goldens.entries[file])
+        let url = try fixtureURL("gguf/" + file)
+        for threads in [1, 2] {
+            let model = try ModelRegistry.load(ModelRegistry.openSource(path: url.path), threads: threads)
+            for (prompt, expected) in zip(entry.prompts, entry.logits) {
+                let cache = model.makeCache(capacity: prompt.count)
+                var logits = [Float](repeating: 0, count: model.vocabularySize)
+                try logits.withUnsafeMutableBufferPointer { try model.forward(prompt, cache: cache, logits: $0.baseAddress!) }
+                #expect(logits.count == expected.count)
+                let maxDiff = zip(logits, expected).map { abs($0 - $1) }.max() ?? .infinity
+                #expect(maxDiff <= parityTolerance(file), "\(file) prompt of \(prompt.count) tokens, \(threads) threads: max |Δ| = \(maxDiff)")
+            }
+        }
+    }
+
+    // Guards the fixture set itself: every architecture named in the issue has goldens.
+    @Test func goldensCoverEveryArchitecture() {
+        for arch in ["llama", "qwen2", "deepseek2"] {
+            #expect(Self.files.contains { $0.hasPrefix(arch) }, "no goldens for \(arch)")
+        }
+    }
+}
