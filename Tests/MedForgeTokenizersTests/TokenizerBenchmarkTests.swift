@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+@testable import MedForgeTokenizers
+
+struct TokenizerBenchmarkTests {
+    // Not a timed test: prints encode throughput when MEDFORGE_TOK_BENCH names a UTF-8 text file.
+    // MEDFORGE_TOK_BENCH=/path/to/text.txt [MEDFORGE_TOK_BENCH_IDS=ids.json] swift test --filter TokenizerBenchmarkTests
+    // (scripts/tok_compare_ids.py then checks the ids against Hugging Face `tokenizers`).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH"] != nil))
+    func reportsEncodeThroughput() throws {
+        let path = try #require(ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH"])
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let t = try DeepSeekV3Fixture.tokenizer()
+        for round in 0..<3 {
+            let start = Date()
+            let ids = t.encode(text, addSpecial: false)
+            let s = Date().timeIntervalSince(start)
+            print("encode round \(round): \(text.utf8.count) bytes -> \(ids.count) tokens in \(String(format: "%.3f", s)) s = \(String(format: "%.2f", Double(text.utf8.count) / s / 1e6)) MB/s")
+            #expect(t.decode(ids) == text)
+            if round == 0, let out = ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH_IDS"] {
+                try JSONEncoder().encode(ids).write(to: URL(fileURLWithPath: out))
+            }
+        }
+    }
+}
