@@ -11,7 +11,7 @@ public enum TokenizerLoader {
     }
 
     public static func loadJSON(path: String) throws -> Tokenizer {
-        throw TokenizerError(file: path, problem: "tokenizer.json support is not built yet")
+        try BPETokenizer.load(tokenizerJSON: URL(fileURLWithPath: path))
     }
 
     public static func load(gguf: GGUFFile) throws -> Tokenizer {
