@@ -106,7 +106,8 @@ public struct BPETokenizer: Tokenizer {
         }
         var special = Set<Int>()
         for a in c.addedTokens {
-            table[a.id] = ByteLevel.bytes(of: a.content) ?? Array(a.content.utf8)
+            table[a.id] = c.rawTextIDs.contains(a.id) ? Array(a.content.utf8)
+                : (ByteLevel.bytes(of: a.content) ?? Array(a.content.utf8))
             if a.special { special.insert(a.id) }
         }
         decodeTable = table
