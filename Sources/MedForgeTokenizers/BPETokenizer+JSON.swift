@@ -34,7 +34,9 @@ extension BPETokenizer {
         // Vocabulary
         let vocab = try p.object(model["vocab"], "model.vocab")
         var tokens: [String?] = []
-        let maxID = 16_777_216
+        // Ids may have holes, but not absurd ones: that would only allocate memory.
+        let addedCount = (top["added_tokens"] as? [Any])?.count ?? 0
+        let maxID = min(16_777_216, 2 * (vocab.count + addedCount) + 1024)
         var pairs: [(String, Int)] = []
         pairs.reserveCapacity(vocab.count)
         for (k, v) in vocab {
