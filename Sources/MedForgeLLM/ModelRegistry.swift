@@ -6,7 +6,10 @@ import Foundation
 public enum ModelRegistry {
     typealias Loader = (WeightSource, ThreadPool) throws -> LanguageModel
     static let loaders: [String: Loader] = [
-        "llama": { try LlamaModel(source: $0, architecture: "llama", ropeStyle: .normal, biases: false, pool: $1) },
+        "llama": { source, pool in
+            let neox = source.metadata["llama.rope.neox"]?.bool ?? false
+            return try LlamaModel(source: source, architecture: "llama", ropeStyle: neox ? .neox : .normal, biases: false, pool: pool)
+        },
         "qwen2": Qwen2.load,
         "deepseek2": { try DeepSeekV2Model(source: $0, pool: $1) },
     ]
@@ -19,8 +22,12 @@ public enum ModelRegistry {
         return try loader(source, ThreadPool(threads: threads))
     }
 
-    /// Opens a model file: GGUF (by magic) or a llama2.c checkpoint.
+    /// Opens a model: a Hugging Face folder, a GGUF file (by magic) or a llama2.c checkpoint.
     public static func openSource(path: String) throws -> WeightSource {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            return try HuggingFaceFolder(path: path)
+        }
         let fh = FileHandle(forReadingAtPath: path)
         guard let fh else { throw FormatError(file: path, "cannot open") }
         let head = (try? fh.read(upToCount: 4)) ?? Data()

@@ -4,7 +4,7 @@ import MedForgeLLM
 
 /// Options shared by the commands that load a model.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Model file: GGUF or llama2.c checkpoint (default: the built-in stories260K).")
+    @Option(help: "Model: GGUF file, Hugging Face folder (safetensors + config.json) or llama2.c checkpoint (default: the built-in stories260K).")
     var model: String?
     @Option(help: "Tokenizer: tokenizer.json, .gguf or llama2.c tok*.bin (default: the model's own).")
     var tokenizer: String?
@@ -37,6 +37,8 @@ struct ModelOptions: ParsableArguments {
             tok = try TokenizerLoader.load(path: tokenizer, vocabularySize: lm.vocabularySize)
         } else if model == nil, let p = DefaultModel.tokenizerPath {
             tok = try TokenizerLoader.load(path: p, vocabularySize: lm.vocabularySize)
+        } else if let hf = source as? HuggingFaceFolder, let p = hf.tokenizerPath {
+            tok = try TokenizerLoader.load(path: p)
         } else if let gguf = source as? GGUFFile {
             tok = try TokenizerLoader.load(gguf: gguf)
         } else {
