@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "medforge", targets: ["medforge"]),
         .library(name: "MedForgeLLM", targets: ["MedForgeLLM"]),
+        .library(name: "MedForgeTrain", targets: ["MedForgeTrain"]),
         .library(name: "MedForgeDeid", targets: ["MedForgeDeid"]),
         .library(name: "MedForgeCorpus", targets: ["MedForgeCorpus"]),
     ],
@@ -40,6 +41,8 @@ let package = Package(
                 dependencies: ["MedForgeTensor", "MedForgeFormats", "MedForgeTokenizers"],
                 resources: [.copy("DefaultModel")],
                 swiftSettings: fastSwift),
+        // Reverse-mode differentiation, LoRA, optimisers, DP-SGD, EWC, checkpoints, adapter export.
+        .target(name: "MedForgeTrain", dependencies: ["MedForgeLLM"], swiftSettings: fastSwift),
         // PHI detection and replacement. Imports nothing above Foundation.
         .target(name: "MedForgeDeid", swiftSettings: fastSwift),
         // Ingestion, differential privacy, augmentation, dedup, export.
@@ -47,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "medforge",
             dependencies: [
-                "MedForgeLLM", "MedForgeDeid", "MedForgeCorpus",
+                "MedForgeLLM", "MedForgeTrain", "MedForgeDeid", "MedForgeCorpus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: baselineSwift
@@ -58,6 +61,8 @@ let package = Package(
         .testTarget(name: "MedForgeTokenizersTests", dependencies: ["MedForgeTokenizers"],
                     resources: [.copy("Fixtures")], swiftSettings: baselineSwift),
         .testTarget(name: "MedForgeLLMTests", dependencies: ["MedForgeLLM"],
+                    resources: [.copy("Fixtures")], swiftSettings: baselineSwift),
+        .testTarget(name: "MedForgeTrainTests", dependencies: ["MedForgeTrain"],
                     resources: [.copy("Fixtures")], swiftSettings: baselineSwift),
         .testTarget(name: "MedForgeDeidTests", dependencies: ["MedForgeDeid"],
                     resources: [.copy("Fixtures")], swiftSettings: baselineSwift),
