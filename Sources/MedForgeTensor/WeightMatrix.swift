@@ -1,3 +1,5 @@
+import CMedForgeKernels
+
 /// A weight matrix W (rows, cols) in a GGUF block layout, row-major: each row is `rowBytes` bytes.
 /// The bytes usually live in a memory-mapped model file; `owner` keeps that mapping alive.
 /// Kernels compute y = W x for a batch of activation rows.
@@ -75,18 +77,41 @@ public final class WeightMatrix: @unchecked Sendable {
     }
 }
 
-/// Weights repacked at load time for the CPU's vector units. Filled in by the fast-kernel layer.
+/// A matrix's fast-kernel form, made once at load by `prepareForFastKernels()`: for Q8_0 and Q4_0 a
+/// copy repacked 16 rows at a time (one 32-bit lane per row, see CMedForgeKernels/quantize.c); for
+/// Q4_K, Q6_K, F16, BF16 and F32 no copy (the kernels read the GGUF layout directly).
 final class PackedWeights: @unchecked Sendable {
-    let storage: UnsafeMutableRawPointer
+    let storage: UnsafeMutableRawPointer?
     let byteCount: Int
-    let kind: Int32
-    init(storage: UnsafeMutableRawPointer, byteCount: Int, kind: Int32) {
-        self.storage = storage; self.byteCount = byteCount; self.kind = kind
+
+    /// nil when no fast kernel serves this type and shape.
+    init?(_ w: WeightMatrix) {
+        let type = Int32(w.type.rawValue)
+        switch w.type {
+        case .q8_0, .q4_0:
+            let bytes = mf_pack_size(type, Int64(w.rows), Int64(w.cols))
+            guard bytes > 0 else { return nil }
+            let storage = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+            guard mf_pack(type, w.data, Int64(w.rows), Int64(w.cols), w.rowBytes, storage) == 1 else {
+                storage.deallocate()
+                return nil
+            }
+            self.storage = storage
+            self.byteCount = bytes
+        case .q4_K, .q6_K, .f16, .bf16, .f32:
+            self.storage = nil
+            self.byteCount = 0
+        default:
+            return nil
+        }
     }
-    deinit { storage.deallocate() }
+    deinit { storage?.deallocate() }
 
     /// Returns false when this packing cannot serve the call (the caller falls back to the generic path).
-    func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>, pool: ThreadPool) -> Bool {
-        false
+    func matmul(_ w: WeightMatrix, _ x: UnsafePointer<Float>, batch: Int, _ y: UnsafeMutablePointer<Float>,
+                pool: ThreadPool, isa: KernelISA = .auto) -> Bool {
+        var m = mf_matrix(type: Int32(w.type.rawValue), rows: Int64(w.rows), cols: Int64(w.cols),
+                          row_bytes: w.rowBytes, data: w.data, packed: UnsafeRawPointer(storage))
+        return mf_matmul(pool.handle, &m, x, Int64(batch), y, isa.rawValue) == 1
     }
 }

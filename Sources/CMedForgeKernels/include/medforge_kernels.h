@@ -1,4 +1,4 @@
-// MedForge hot kernels: quantized dot products and a spinning thread pool.
+// MedForge hot kernels: quantized matrix products with run-time ISA dispatch, and a spinning thread pool.
 // Everything here has a plain reference twin in MedForgeTensor, which the tests compare against.
 #ifndef MEDFORGE_KERNELS_H
 #define MEDFORGE_KERNELS_H
@@ -11,6 +11,87 @@ extern "C" {
 
 /// CPU features detected at run time (bit set): 1 = AVX2+FMA+F16C, 2 = AVX-512F/BW/VL, 4 = AVX-512 VNNI, 8 = AVX-512 BF16.
 int mf_cpu_features(void);
+
+// ---------------------------------------------------------------------------------------------
+// Instruction-set levels. The kernels use the best level the CPU has, capped by `mf_set_max_isa`
+// or the environment variable MEDFORGE_ISA (= "avx2" or "avx512").
+enum {
+    MF_ISA_AUTO = 0,    ///< per-call argument: use the process-wide level
+    MF_ISA_AVX2 = 1,    ///< AVX2 + FMA + F16C (the binary's baseline, x86-64-v3)
+    MF_ISA_AVX512 = 2,  ///< AVX-512 F/BW/VL + VNNI
+};
+/// Caps the process-wide level; returns the level now in effect (never above what the CPU has).
+int mf_set_max_isa(int level);
+/// The process-wide level in effect.
+int mf_active_isa(void);
+
+// ---------------------------------------------------------------------------------------------
+// Spinning thread pool. Workers 1..n-1 are pinned threads that spin for a short while after each
+// job, then sleep on a futex; the calling thread runs ith = 0. A pool may be run by one thread at a
+// time: a concurrent or nested `mf_pool_run` on a busy pool runs every share in the caller instead.
+typedef struct mf_pool mf_pool;
+typedef void (*mf_task_fn)(void *ctx, int ith, int nth);
+mf_pool *mf_pool_create(int nthreads);
+void mf_pool_destroy(mf_pool *pool);
+int mf_pool_threads(const mf_pool *pool);
+/// Calls fn(ctx, ith, nth) for every ith in 0..<nth, returns when all are done. pool may be NULL (runs serially, nth = 1).
+void mf_pool_run(mf_pool *pool, mf_task_fn fn, void *ctx);
+
+// ---------------------------------------------------------------------------------------------
+// Weight layouts for the fast kernels (GGML type numbers).
+enum {
+    MF_F32 = 0, MF_F16 = 1, MF_Q4_0 = 2, MF_Q8_0 = 8, MF_Q4_K = 12, MF_Q6_K = 14, MF_BF16 = 30,
+};
+
+/// GGUF block layouts (ggml-common.h); fp16 values are stored as their bit patterns.
+typedef struct { uint16_t d; int8_t qs[32]; } mf_block_q8_0;                                  // 34 bytes
+typedef struct { uint16_t d; uint8_t qs[16]; } mf_block_q4_0;                                 // 18 bytes
+typedef struct { uint16_t d, dmin; uint8_t scales[12]; uint8_t qs[128]; } mf_block_q4_K;      // 144 bytes
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } mf_block_q6_K;  // 210 bytes
+
+/// Row interleave of the repacked Q8_0 / Q4_0 layouts: one 32-bit lane of a 512-bit register per row.
+#define MF_PACK_ROWS 16
+
+/// Bytes needed by `mf_pack` for a rows x cols matrix of `type`, or 0 when that type/shape is not
+/// repacked (Q8_0 and Q4_0 with rows % 16 == 0 are; other types run on the GGUF layout directly).
+size_t mf_pack_size(int type, int64_t rows, int64_t cols);
+/// Repacks GGUF rows (row_bytes apart) into dst (mf_pack_size bytes, 64-byte aligned). Returns 1 on success.
+int mf_pack(int type, const void *src, int64_t rows, int64_t cols, size_t row_bytes, void *dst);
+
+/// A weight matrix as the kernels see it: `packed` (from mf_pack) or NULL, and the GGUF bytes.
+typedef struct {
+    int type;
+    int64_t rows, cols;
+    size_t row_bytes;
+    const void *data;    ///< GGUF layout, rows * row_bytes bytes
+    const void *packed;  ///< mf_pack output or NULL
+} mf_matrix;
+
+/// y (batch, rows) = x (batch, cols) @ W^T, split over the pool. isa = MF_ISA_AUTO or a cap for this call.
+/// Returns 1 when done, 0 when no fast kernel serves this type/shape (y untouched; use the generic path).
+int mf_matmul(mf_pool *pool, const mf_matrix *w, const float *x, int64_t batch, float *y, int isa);
+
+// ---------------------------------------------------------------------------------------------
+// Activation blocks (exposed for tests).
+
+/// 32 int8 values with a float scale and a bias = -offset * sum(qs) (offset 8 for Q4_0, 128 for Q8_0).
+typedef struct {
+    float d;
+    int32_t bias;
+    int8_t qs[32];
+} mf_block_q8a;
+
+/// Q8_K-style activation block: 256 int8 values, one float scale, sums of each 16 values.
+typedef struct {
+    float d;
+    int16_t bsums[16];
+    int8_t qs[256];
+} mf_block_q8k;
+
+/// Quantises one row x (n,) (n % 32 == 0) into n/32 blocks; bias = -offset * sum(qs).
+void mf_quantize_q8a(const float *x, int64_t n, int32_t offset, mf_block_q8a *out);
+/// Quantises one row x (n,) (n % 256 == 0) into n/256 blocks.
+void mf_quantize_q8k(const float *x, int64_t n, mf_block_q8k *out);
 
 #ifdef __cplusplus
 }
