@@ -36,7 +36,7 @@ extension BPETokenizer {
         var tokens: [String?] = []
         // Ids may have holes, but not absurd ones: that would only allocate memory.
         let addedCount = (top["added_tokens"] as? [Any])?.count ?? 0
-        let maxID = min(16_777_216, 2 * (vocab.count + addedCount) + 1024)
+        let maxID = min(16_777_216, 4 * (vocab.count + addedCount) + 1_048_576)
         var pairs: [(String, Int)] = []
         pairs.reserveCapacity(vocab.count)
         for (k, v) in vocab {
@@ -73,15 +73,26 @@ extension BPETokenizer {
             c.unknownTokenID = id
         }
 
-        // Added tokens
+        // Added tokens. Like `tokenizers`, the id comes from the model vocabulary when the content is
+        // there; otherwise tokens are numbered on from the vocabulary size in file order (the "id"
+        // field is checked but, as in the reference, not what decides).
         let added = try p.array(top["added_tokens"] ?? [Any](), "added_tokens")
         for (i, a) in added.enumerated() {
             let o = try p.object(a, "added_tokens[\(i)]")
-            let id = try p.int(o["id"], "added_tokens[\(i)].id")
-            guard id >= 0 && id < maxID else {
-                throw TokenizerError(file: name, problem: "added_tokens[\(i)].id is \(id), expected 0..<\(maxID)")
+            let declared = try p.int(o["id"], "added_tokens[\(i)].id")
+            guard declared >= 0 && declared < maxID else {
+                throw TokenizerError(file: name, problem: "added_tokens[\(i)].id is \(declared), expected 0..<\(maxID)")
             }
             let content = try p.string(o["content"], "added_tokens[\(i)].content")
+            let id: Int
+            if let v = vocab[content], let vi = try? p.int(v, "") {
+                id = vi
+            } else if let existing = c.addedTokens.first(where: { $0.content == content }) {
+                id = existing.id
+            } else {
+                let maxSoFar = c.addedTokens.map(\.id).max()
+                id = maxSoFar.map { $0 >= pairs.count ? $0 + 1 : pairs.count } ?? pairs.count
+            }
             c.addedTokens.append(AddedToken(
                 id: id, content: content,
                 special: try p.optionalBool(o["special"], "added_tokens[\(i)].special") ?? false,
