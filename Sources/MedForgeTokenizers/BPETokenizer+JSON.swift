@@ -2,15 +2,18 @@ import Foundation
 
 /// Loading `tokenizer.json` (Hugging Face `tokenizers`), with typed errors for every malformed part.
 extension BPETokenizer {
-    /// Loads `tokenizer.json`; reads `bos_token`/`eos_token`/`add_bos_token` from a sibling
-    /// `tokenizer_config.json` when there is one.
+    /// Loads `tokenizer.json`; reads `bos_token`/`eos_token`/`add_bos_token`/`chat_template` from a
+    /// sibling `tokenizer_config.json` when there is one.
     public static func load(tokenizerJSON url: URL) throws -> BPETokenizer {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw TokenizerError(file: url.path, problem: "cannot read file: \(error.localizedDescription)")
         }
-        let configURL = url.deletingLastPathComponent().appendingPathComponent("tokenizer_config.json")
-        let config = try? Data(contentsOf: configURL)
+        // "tokenizer.json" pairs with "tokenizer_config.json"; "x_tokenizer.json" with "x_tokenizer_config.json".
+        let dir = url.deletingLastPathComponent()
+        let stem = url.deletingPathExtension().lastPathComponent
+        let config = [stem + "_config.json", "tokenizer_config.json"].lazy
+            .compactMap { try? Data(contentsOf: dir.appendingPathComponent($0)) }.first
         return try BPETokenizer(tokenizerJSON: data, name: url.path, tokenizerConfig: config)
     }
 
@@ -121,6 +124,7 @@ extension BPETokenizer {
             bosName = Self.tokenName(cfg["bos_token"])
             eosName = Self.tokenName(cfg["eos_token"])
             addBOS = cfg["add_bos_token"] as? Bool
+            c.chatTemplate = cfg["chat_template"] as? String
         }
         c.bosTokenID = c.prefixIDs.first
             ?? bosName.flatMap { specials[$0] }

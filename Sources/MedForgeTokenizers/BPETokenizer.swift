@@ -26,6 +26,8 @@ public struct BPETokenizer: Tokenizer {
         public var eosTokenIDs: Set<Int> = []
         /// Ids whose text is stored raw (not in the byte-level alphabet), e.g. GGUF user-defined tokens.
         public var rawTextIDs: Set<Int> = []
+        /// The model's Jinja chat template (tokenizer_config.json or GGUF), for `ChatTemplate.detect`.
+        public var chatTemplate: String? = nil
     }
 
     // Model
@@ -52,6 +54,8 @@ public struct BPETokenizer: Tokenizer {
     public var addsBOS: Bool { bosTokenID.map { prefixIDs.contains($0) } ?? false }
     /// The added tokens, for the chat template and the CLI.
     public let addedTokens: [AddedToken]
+    /// The model's Jinja chat template, if its files carry one; see `ChatTemplate.detect(fromJinja:)`.
+    public let chatTemplateJinja: String?
     /// Names of the split steps, for `inspect`.
     public var preTokenizerDescription: String { splits.map(\.name).joined(separator: ", ") }
 
@@ -98,6 +102,7 @@ public struct BPETokenizer: Tokenizer {
         bosTokenID = c.bosTokenID
         eosTokenIDs = c.eosTokenIDs
         addedTokens = c.addedTokens
+        chatTemplateJinja = c.chatTemplate
 
         var table = [[UInt8]](repeating: [], count: vocabularySize)
         for (i, t) in c.tokens.enumerated() {
@@ -220,10 +225,6 @@ public struct BPETokenizer: Tokenizer {
             out.append(contentsOf: decodeTable[id])
         }
         return out
-    }
-
-    public func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String {
-        String(decoding: decodeBytes(ids, skipSpecialTokens: skipSpecialTokens), as: UTF8.self)
     }
 
     /// The id of an added token or vocabulary entry by its text (e.g. `<think>`).

@@ -120,6 +120,7 @@ extension BPETokenizer {
         if m.addBOS ?? false, let b = m.bosID { c.prefixIDs = [b] }
         if m.addEOS ?? false, let e = m.eosID { c.suffixIDs = [e] }
         c.eosTokenIDs = Set(([m.eosID].compactMap { $0 }) + m.extraEOSIDs)
+        c.chatTemplate = m.chatTemplate
         try self.init(c, file: file)
     }
 }

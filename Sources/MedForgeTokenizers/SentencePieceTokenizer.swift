@@ -22,6 +22,8 @@ public struct SentencePieceTokenizer: Tokenizer {
     public let bosTokenID: Int?
     public let eosTokenIDs: Set<Int>
     public var addsBOS: Bool { bosTokenID.map { prefixIDs.contains($0) } ?? false }
+    /// The model's Jinja chat template from the GGUF, if any.
+    public let chatTemplateJinja: String?
 
     private static let escapedSpace: [UInt8] = [0xE2, 0x96, 0x81]   // ▁
 
@@ -72,6 +74,7 @@ public struct SentencePieceTokenizer: Tokenizer {
         eosTokenIDs = Set(([m.eosID].compactMap { $0 }) + m.extraEOSIDs)
         prefixIDs = (m.addBOS ?? true) ? [m.bosID].compactMap { $0 } : []
         suffixIDs = (m.addEOS ?? false) ? [m.eosID].compactMap { $0 } : []
+        chatTemplateJinja = m.chatTemplate
     }
 
     public func encode(_ text: String, addSpecial: Bool) -> [Int] {
@@ -164,9 +167,5 @@ public struct SentencePieceTokenizer: Tokenizer {
             }
         }
         return out
-    }
-
-    public func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String {
-        String(decoding: decodeBytes(ids, skipSpecialTokens: skipSpecialTokens), as: UTF8.self)
     }
 }
