@@ -21,6 +21,9 @@ throughout; llama.cpp's default F16 cache is measured as noise instead), seed 0.
 "numpy_reference_max_abs": max |difference| between the golden and an independent plain
 numpy forward pass (dequantised weights, float64 maths) written from the rules in
 Fixtures/gguf/README.md -- it is what proves that README's maths is llama.cpp's.
+"numpy_reference_act_quant_max_abs" (non-F32 files): the same, but with the activations
+rounded before each weight product the way llama.cpp's CPU backend rounds them (F16 for F16
+weights, Q8_0 blocks of 32 for Q4_0/Q8_0, Q8_K blocks of 256 for Q4_K/Q6_K).
 
 Regenerate (after scripts/make_tiny_ggufs.py):
 
@@ -95,14 +98,54 @@ class Model:
             v = f.contents()
             self.kv[f.name] = v
         self.arch = self.kv["general.architecture"]
-        self.t = {}
+        self.t, self.types = {}, {}
+        self.act_quant = False
         for t in r.tensors:
+            self.types[t.name] = t.tensor_type.name
             ne = [int(x) for x in t.shape]
             a = dequantize(np.asarray(t.data), t.tensor_type)
             self.t[t.name] = np.asarray(a, dtype=np.float64).reshape(tuple(reversed(ne)))
 
     def k(self, name, default=None):
         return self.kv.get(f"{self.arch}.{name}", default)
+
+    def act(self, x, name):
+        """With act_quant, round the activations x (..., n) the way llama.cpp's CPU matmul does
+        before a dot product with weight `name`: F16 weights -> x in F16; Q8_0/Q4_0 -> x in
+        Q8_0 blocks of 32; Q4_K/Q6_K -> x in Q8_K blocks of 256. F32 weights: x unchanged."""
+        if not self.act_quant:
+            return x
+        ty = self.types[name]
+        if ty == "F16":
+            return x.astype(np.float16).astype(np.float64)
+        if ty in ("Q8_0", "Q4_0"):
+            return q8_0(x)
+        if ty in ("Q4_K", "Q6_K"):
+            return q8_k(x)
+        return x
+
+    def mm(self, x, name):
+        # x (T, n) @ W (m, n)^T -> (T, m)
+        return self.act(x, name) @ self.t[name].T
+
+
+def q8_0(x):
+    b = x.astype(np.float32).reshape(*x.shape[:-1], -1, 32)
+    amax = np.abs(b).max(-1, keepdims=True)
+    d = amax / 127.0
+    inv = np.where(amax > 0, 127.0 / np.where(amax > 0, amax, 1), 0.0).astype(np.float32)
+    q = np.rint(b * inv)
+    return (q * d.astype(np.float16).astype(np.float64)).reshape(x.shape)
+
+
+def q8_k(x):
+    b = x.astype(np.float32).reshape(*x.shape[:-1], -1, 256)
+    i = np.abs(b).argmax(-1)[..., None]
+    mx = np.take_along_axis(b, i, -1)
+    iscale = np.where(mx != 0, -127.0 / np.where(mx != 0, mx, 1), 0.0).astype(np.float32)
+    q = np.minimum(127, np.rint(iscale * b))
+    d = np.where(iscale != 0, 1.0 / np.where(iscale != 0, iscale, 1), 0.0).astype(np.float32)
+    return (q * d).reshape(x.shape)
 
 
 def rms(x, w, eps):
@@ -181,9 +224,9 @@ def forward_llama(m: Model, ids):
     for il in range(m.k("block_count")):
         p = f"blk.{il}."
         h = rms(x, m.t[p + "attn_norm.weight"], eps)
-        q = h @ m.t[p + "attn_q.weight"].T
-        k = h @ m.t[p + "attn_k.weight"].T
-        v = h @ m.t[p + "attn_v.weight"].T
+        q = m.mm(h, p + "attn_q.weight")
+        k = m.mm(h, p + "attn_k.weight")
+        v = m.mm(h, p + "attn_v.weight")
         if p + "attn_q.bias" in m.t:
             q, k, v = q + m.t[p + "attn_q.bias"], k + m.t[p + "attn_k.bias"], v + m.t[p + "attn_v.bias"]
         q, k, v = q.reshape(T, H, D), k.reshape(T, Hkv, D), v.reshape(T, Hkv, D)
@@ -191,11 +234,11 @@ def forward_llama(m: Model, ids):
         g = H // Hkv
         k, v = np.repeat(k, g, axis=1), np.repeat(v, g, axis=1)       # q head h uses kv head h // g
         o = causal_attention(q, k, v, 1.0 / math.sqrt(D)).reshape(T, H * D)
-        x = x + o @ m.t[p + "attn_output.weight"].T
+        x = x + m.mm(o, p + "attn_output.weight")
         h = rms(x, m.t[p + "ffn_norm.weight"], eps)
-        x = x + (silu(h @ m.t[p + "ffn_gate.weight"].T) * (h @ m.t[p + "ffn_up.weight"].T)) @ m.t[p + "ffn_down.weight"].T
-    out = m.t.get("output.weight", m.t["token_embd.weight"])
-    return rms(x[-1], m.t["output_norm.weight"], eps) @ out.T
+        x = x + m.mm(silu(m.mm(h, p + "ffn_gate.weight")) * m.mm(h, p + "ffn_up.weight"), p + "ffn_down.weight")
+    out = "output.weight" if "output.weight" in m.t else "token_embd.weight"
+    return m.mm(rms(x[-1:], m.t["output_norm.weight"], eps), out)[0]
 
 
 def moe(m: Model, p, h):
@@ -205,7 +248,7 @@ def moe(m: Model, p, h):
     norm_w = bool(m.k("expert_weights_norm", False))
     scale = m.k("expert_weights_scale", 0.0)
     G, Gu = m.k("expert_group_count", 0), m.k("expert_group_used_count", 0)
-    logits = h @ m.t[p + "ffn_gate_inp.weight"].T                      # (T, X)
+    logits = m.mm(h, p + "ffn_gate_inp.weight")                      # (T, X)
     probs = softmax(logits, -1) if gating == 1 else 1.0 / (1.0 + np.exp(-logits))
     sel = probs + m.t[p + "exp_probs_b.bias"] if p + "exp_probs_b.bias" in m.t else probs.copy()
     out = np.zeros_like(h)
@@ -225,10 +268,12 @@ def moe(m: Model, p, h):
         if scale != 0.0 and scale != 1.0:
             w = w * scale
         for wj, e in zip(w, idx):
-            g = m.t[p + "ffn_gate_exps.weight"][e] @ h[t]
-            u = m.t[p + "ffn_up_exps.weight"][e] @ h[t]
-            out[t] += wj * (m.t[p + "ffn_down_exps.weight"][e] @ (silu(g) * u))
-    sh = (silu(h @ m.t[p + "ffn_gate_shexp.weight"].T) * (h @ m.t[p + "ffn_up_shexp.weight"].T)) @ m.t[p + "ffn_down_shexp.weight"].T
+            he = m.act(h[t], p + "ffn_gate_exps.weight")
+            g = m.t[p + "ffn_gate_exps.weight"][e] @ he
+            u = m.t[p + "ffn_up_exps.weight"][e] @ he
+            a = m.act(silu(g) * u, p + "ffn_down_exps.weight")
+            out[t] += wj * (m.t[p + "ffn_down_exps.weight"][e] @ a)
+    sh = m.mm(silu(m.mm(h, p + "ffn_gate_shexp.weight")) * m.mm(h, p + "ffn_up_shexp.weight"), p + "ffn_down_shexp.weight")
     return out + sh
 
 
@@ -264,12 +309,12 @@ def forward_deepseek2(m: Model, ids):
         p = f"blk.{il}."
         h = rms(x, m.t[p + "attn_norm.weight"], eps)
         if p + "attn_q_a.weight" in m.t:
-            q = rms(h @ m.t[p + "attn_q_a.weight"].T, m.t[p + "attn_q_a_norm.weight"], eps) @ m.t[p + "attn_q_b.weight"].T
+            q = m.mm(rms(m.mm(h, p + "attn_q_a.weight"), m.t[p + "attn_q_a_norm.weight"], eps), p + "attn_q_b.weight")
         else:
-            q = h @ m.t[p + "attn_q.weight"].T
+            q = m.mm(h, p + "attn_q.weight")
         q = q.reshape(T, H, dk)
         q_nope, q_pe = q[..., :nope], q[..., nope:]
-        ckv = h @ m.t[p + "attn_kv_a_mqa.weight"].T                    # (T, kv_lora + rope)
+        ckv = m.mm(h, p + "attn_kv_a_mqa.weight")                    # (T, kv_lora + rope)
         c, k_pe = ckv[:, :kvl], ckv[:, kvl:]
         q_pe = rope_norm(q_pe, cos, sin)
         k_pe = rope_norm(k_pe[:, None, :], cos, sin)                    # (T, 1, rope)
@@ -277,30 +322,31 @@ def forward_deepseek2(m: Model, ids):
         if mla:
             kb = m.t[p + "attn_k_b.weight"]                             # (H, kv_lora, nope)
             vb = m.t[p + "attn_v_b.weight"]                             # (H, dv, kv_lora)
-            q_abs = np.einsum("hcn,thn->thc", kb, q_nope)               # (T, H, kv_lora)
+            q_abs = np.einsum("hcn,thn->thc", kb, m.act(q_nope, p + "attn_k_b.weight"))               # (T, H, kv_lora)
             qq = np.concatenate([q_abs, q_pe], -1)
             kk = np.repeat(np.concatenate([c[:, None, :], k_pe], -1), H, axis=1)
             vv = np.repeat(c[:, None, :], H, axis=1)
             o_lat = causal_attention(qq, kk, vv, kq_scale)              # (T, H, kv_lora)
-            o = np.einsum("hvc,thc->thv", vb, o_lat)
+            o = np.einsum("hvc,thc->thv", vb, m.act(o_lat, p + "attn_v_b.weight"))
         else:
-            kv = (c @ m.t[p + "attn_kv_b.weight"].T).reshape(T, H, nope + dv)
+            kv = m.mm(c, p + "attn_kv_b.weight").reshape(T, H, nope + dv)
             k_nope, v = kv[..., :nope], kv[..., nope:]
             qq = np.concatenate([q_nope, q_pe], -1)
             kk = np.concatenate([k_nope, np.repeat(k_pe, H, axis=1)], -1)
             o = causal_attention(qq, kk, v, kq_scale)
-        x = x + o.reshape(T, H * dv) @ m.t[p + "attn_output.weight"].T
+        x = x + m.mm(o.reshape(T, H * dv), p + "attn_output.weight")
         h = rms(x, m.t[p + "ffn_norm.weight"], eps)
         if il < m.k("leading_dense_block_count", 0):
-            x = x + (silu(h @ m.t[p + "ffn_gate.weight"].T) * (h @ m.t[p + "ffn_up.weight"].T)) @ m.t[p + "ffn_down.weight"].T
+            x = x + m.mm(silu(m.mm(h, p + "ffn_gate.weight")) * m.mm(h, p + "ffn_up.weight"), p + "ffn_down.weight")
         else:
             x = x + moe(m, p, h)
-    out = m.t.get("output.weight", m.t["token_embd.weight"])
-    return rms(x[-1], m.t["output_norm.weight"], eps) @ out.T
+    out = "output.weight" if "output.weight" in m.t else "token_embd.weight"
+    return m.mm(rms(x[-1:], m.t["output_norm.weight"], eps), out)[0]
 
 
-def numpy_reference(path: Path, prompts):
+def numpy_reference(path: Path, prompts, act_quant=False):
     m = Model(path)
+    m.act_quant = act_quant
     f = forward_deepseek2 if m.arch == "deepseek2" else forward_llama
     return [f(m, ids) for ids in prompts]
 
@@ -342,8 +388,12 @@ def main():
             }
         ref = numpy_reference(f, PROMPTS)
         entry["numpy_reference_max_abs"] = [float(f"{np.abs(a - b).max():.3g}") for a, b in zip(gold, ref)]
+        if ".F32." not in f.name:
+            ref_q = numpy_reference(f, PROMPTS, act_quant=True)
+            entry["numpy_reference_act_quant_max_abs"] = [float(f"{np.abs(a - b).max():.3g}") for a, b in zip(gold, ref_q)]
         goldens[f.name] = entry
-        print(f"{f.name:32s} ref {entry['numpy_reference_max_abs']}  noise {entry.get('noise', '')}", flush=True)
+        print(f"{f.name:32s} ref {entry['numpy_reference_max_abs']} act-quant ref "
+              f"{entry.get('numpy_reference_act_quant_max_abs', '-')} noise {entry.get('noise', '')}", flush=True)
     out_path.write_text(json.dumps(goldens, separators=(",", ":")) + "\n")
     print(f"wrote {out_path} ({out_path.stat().st_size} bytes)")
 

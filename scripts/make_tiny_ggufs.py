@@ -397,11 +397,46 @@ def quantize(src: Path, dst: Path, ftype_name: str):
         raise RuntimeError(f"llama_model_quantize({src.name} -> {ftype_name}) returned {rc}")
 
 
+def describe(out: Path):
+    """Markdown tables (metadata, tensors with ne and per-file types) for Fixtures/gguf/README.md."""
+    from gguf import GGUFReader
+    for s in SPECS:
+        files = sorted(out.glob(f"{s.name}.*.gguf"), key=lambda f: f.stat().st_size, reverse=True)
+        if not files:
+            continue
+        readers = {f.name.split(".")[1]: GGUFReader(str(f)) for f in files}
+        first = next(iter(readers.values()))
+        print(f"#### `{s.name}`: " + ", ".join(f"`{f.name}` ({f.stat().st_size:,} B)" for f in files) + "\n")
+        print("| key | value |\n|---|---|")
+        for f in first.fields.values():
+            if f.name.startswith("GGUF.") or f.name in ("general.file_type", "general.quantization_version"):
+                continue
+            if f.name.startswith("tokenizer.ggml.") and f.name in ("tokenizer.ggml.tokens", "tokenizer.ggml.scores",
+                                                                    "tokenizer.ggml.token_type", "tokenizer.ggml.merges"):
+                v = f"[{len(f.data)} entries]"
+            else:
+                v = f.contents()
+                if isinstance(v, float):
+                    v = f"{v:.9g}"
+            print(f"| `{f.name}` | `{v}` |")
+        names = list(readers)
+        print("\n| tensor | ne | " + " | ".join(names) + " |\n|---|---|" + "---|" * len(names))
+        types = {n: {t.name: t.tensor_type.name for t in r.tensors} for n, r in readers.items()}
+        for t in first.tensors:
+            ne = "{" + ", ".join(str(int(x)) for x in t.shape) + "}"
+            print(f"| `{t.name}` | {ne} | " + " | ".join(types[n].get(t.name, "-") for n in names) + " |")
+        print()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--only", nargs="*", help="model names to (re)make")
+    ap.add_argument("--describe", action="store_true", help="print README tables for the files in --out")
     args = ap.parse_args()
+    if args.describe:
+        describe(args.out)
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     import llama_cpp
     llama_cpp.llama_backend_init()
