@@ -117,7 +117,11 @@ extension BPETokenizer {
         c.rawTextIDs = Set(added.map(\.id))
         c.unknownTokenID = m.unknownID
         c.bosTokenID = m.bosID
-        if m.addBOS ?? false, let b = m.bosID { c.prefixIDs = [b] }
+        // As llama.cpp: Llama 3 vocabularies skip merging for words already in the vocabulary and add
+        // BOS unless the file says otherwise; other BPE vocabularies add BOS only when the file says so.
+        let llama3Family = SplitPattern.isLlama3(pre: m.pre)
+        c.ignoreMerges = llama3Family
+        if m.addBOS ?? llama3Family, let b = m.bosID { c.prefixIDs = [b] }
         if m.addEOS ?? false, let e = m.eosID { c.suffixIDs = [e] }
         c.eosTokenIDs = Set(([m.eosID].compactMap { $0 }) + m.extraEOSIDs)
         c.chatTemplate = m.chatTemplate

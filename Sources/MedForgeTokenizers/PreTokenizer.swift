@@ -75,6 +75,14 @@ struct ScalarText {
 extension SplitPattern {
     /// Appends the pieces of `text[start..<end]` (scalar indices) to `out`, isolating every match.
     func split(_ t: ScalarText, _ start: Int, _ end: Int, into out: inout [Range<Int>]) {
+        if alternatives.count == 1, case .whitespaceAtEnd = alternatives[0] {
+            // `\s+$` matches only the trailing whitespace run; scanning every start would be quadratic.
+            var ws = end
+            while ws > start && t.classes[ws - 1].contains(.whitespace) { ws -= 1 }
+            if start < ws { out.append(start..<ws) }
+            if ws < end { out.append(ws..<end) }
+            return
+        }
         var pos = start
         var gapStart = start
         while pos < end {
@@ -270,6 +278,10 @@ extension SplitPattern {
     /// Whether `regex` is deepseek-llm's long letter class (matched by its shape, not spelled out here).
     static func isDeepSeekLLMLetters(_ regex: String) -> Bool {
         regex.hasPrefix("\\s?[A-Za-zµÀ-ÖØ-öø-ƺ") && regex.hasSuffix("]+") && regex.contains("Ａ-Ｚａ-ｚ")
+    }
+
+    static func isLlama3(pre: String?) -> Bool {
+        ["llama3", "llama-v3", "llama-bpe"].contains(pre ?? "")
     }
 
     /// llama.cpp's `tokenizer.ggml.pre` names mapped to their Split sequences.

@@ -19,12 +19,14 @@ struct ScalarClass: OptionSet, Sendable {
     static let letterLLM = ScalarClass(rawValue: 1 << 12)    // deepseek-llm's long letter class
     static let punctLLM = ScalarClass(rawValue: 1 << 13)     // [!-/:-~！-／：-～‘-‟　-。]
 
+    @inline(__always)
     static func of(_ v: UInt32) -> ScalarClass {
-        if v < 128 { return asciiTable[Int(v)] }
+        if v < 0x10000 { return ScalarClass(rawValue: UInt32(bmpTable[Int(v)])) }
         return nonASCII(v)
     }
 
-    private static let asciiTable: [ScalarClass] = (0..<128).map { nonASCII(UInt32($0)) }
+    /// Classes of the Basic Multilingual Plane, computed once (128 KiB): Chinese text is mostly here.
+    private static let bmpTable: [UInt16] = (0..<0x10000).map { UInt16(truncatingIfNeeded: nonASCII(UInt32($0)).rawValue) }
 
     private static func nonASCII(_ v: UInt32) -> ScalarClass {
         guard let s = Unicode.Scalar(v) else { return [] }

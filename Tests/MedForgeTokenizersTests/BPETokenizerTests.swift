@@ -70,6 +70,15 @@ struct BPETokenizerTests {
         #expect(t.decode([eos], skipSpecialTokens: false) == "<｜end▁of▁sentence｜>")
     }
 
+    // Guards n log n merging on one enormous pre-token (a quadratic merge loop would hang here).
+    @Test func hugeSingleWordEncodesAndRoundTrips() throws {
+        let t = try DeepSeekV3Fixture.tokenizer()
+        let word = String(repeating: "ab", count: 100_000)
+        let ids = t.encode(word, addSpecial: false)
+        #expect(ids.count < word.utf8.count / 2)
+        #expect(t.decode(ids) == word)
+    }
+
     // Guards decoding of partial UTF-8 across token boundaries (streaming): bytes, not strings.
     @Test func decodeBytesKeepsSplitMultibyteCharacters() throws {
         let t = try DeepSeekV3Fixture.tokenizer()

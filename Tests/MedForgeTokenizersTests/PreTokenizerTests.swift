@@ -47,4 +47,14 @@ struct PreTokenizerTests {
         #expect(SplitPattern.sequence(forGGUFPre: nil)?.first?.name == "gpt2")
         #expect(SplitPattern.sequence(forGGUFPre: "no-such-pre") == nil)
     }
+
+    // Guards linear time on adversarial input (long whitespace runs, one huge word) for every pattern.
+    @Test(arguments: ["gpt2", "llama3", "qwen2", "deepseek-v3", "deepseek-llm", "deepseek-coder"])
+    func longRunsSplitInLinearTime(pattern: String) throws {
+        let seq = try #require(Self.splitSequence(pattern))
+        let spaces = String(repeating: " ", count: 200_000) + "x" + String(repeating: "\t", count: 100_000) + "\n"
+        #expect(Self.pieces(spaces, seq).joined() == spaces)
+        let word = String(repeating: "a", count: 300_000)
+        #expect(Self.pieces(word, seq) == [word])
+    }
 }

@@ -13,9 +13,12 @@ struct TokenizerBenchmarkTests {
         let t = try DeepSeekV3Fixture.tokenizer()
         for round in 0..<3 {
             let start = Date()
+            let cpuStart = clock()
             let ids = t.encode(text, addSpecial: false)
+            let cpu = Double(clock() - cpuStart) / Double(CLOCKS_PER_SEC)
             let s = Date().timeIntervalSince(start)
-            print("encode round \(round): \(text.utf8.count) bytes -> \(ids.count) tokens in \(String(format: "%.3f", s)) s = \(String(format: "%.2f", Double(text.utf8.count) / s / 1e6)) MB/s")
+            let mb = Double(text.utf8.count) / 1e6
+            print("encode round \(round): \(text.utf8.count) bytes -> \(ids.count) tokens; wall \(String(format: "%.3f", s)) s = \(String(format: "%.2f", mb / s)) MB/s; CPU \(String(format: "%.3f", cpu)) s = \(String(format: "%.2f", mb / cpu)) MB/s")
             #expect(t.decode(ids) == text)
             if round == 0, let out = ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH_IDS"] {
                 try JSONEncoder().encode(ids).write(to: URL(fileURLWithPath: out))
