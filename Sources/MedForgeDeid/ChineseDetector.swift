@@ -1,0 +1,310 @@
+// Rule-based Chinese PHI detection over scalars: names after/before role words, resident IDs,
+// record numbers after their labels, plates, dates, ages over the limit, addresses, hospitals.
+// Every rule scans a bounded window around its anchor, so the pass is linear in the text length.
+
+enum ChineseLexicon {
+    static func chars(_ s: String) -> Set<UInt32> { Set(s.unicodeScalars.map { $0.value }) }
+    static func list(_ s: String) -> [[UInt32]] { s.split(separator: " ").map { $0.unicodeScalars.map { $0.value } } }
+
+    static let surnames = chars("""
+    王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由
+    """)
+    static let compoundSurnames = list("欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 呼延 澹台 公冶 万俟 闻人 宗政 濮阳 太史 申屠 钟离 赫连 第五 拓跋")
+    /// Common surnames that are also everyday function characters; a shorter reading wins over them.
+    static let weakSurnames = chars("和于余向常时应来由但信都相初原门全成安解那国平明高同及")
+    /// Characters that cannot be part of a given name in running clinical text.
+    static let nameStops = chars("的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
+    /// Role words before a name.
+    static let leftCues = list("患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
+    /// Role words after a name.
+    static let rightCues = list("医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 同志 阿姨 叔叔 护士长 主治 患者")
+    static let labelOnlyCues: Set<[UInt32]> = Set(list("医师 医生 主任 护士 签名"))
+    static let strongLeftCues: Set<[UInt32]> = Set(list("患者姓名 姓名 签名 签字 联系人"))
+
+    /// Labels before identifiers.
+    private static let idCueTable: [(String, PHIType)] = [
+        ("住院号", .mrn), ("门诊号", .mrn), ("病历号", .mrn), ("病案号", .mrn), ("登记号", .mrn), ("就诊号", .mrn),
+        ("住院编号", .mrn), ("就诊卡号", .mrn), ("检查号", .mrn), ("影像号", .mrn), ("标本号", .mrn),
+        ("医保卡号", .healthPlan), ("医保号", .healthPlan), ("社保卡号", .healthPlan), ("社保号", .healthPlan), ("参保号", .healthPlan), ("医保卡", .healthPlan),
+        ("银行卡号", .account), ("银行卡", .account), ("卡号", .account), ("账号", .account), ("帐号", .account),
+        ("身份证号码", .idCard), ("身份证号", .idCard), ("身份证", .idCard),
+        ("护照号", .license), ("执业证号", .license), ("执照号", .license), ("驾驶证号", .license),
+        ("车牌号码", .vehicle), ("车牌号", .vehicle), ("车牌", .vehicle),
+        ("联系电话", .phone), ("电话号码", .phone), ("手机号码", .phone), ("手机号", .phone), ("电话", .phone), ("手机", .phone), ("固话", .phone),
+        ("传真", .fax), ("邮编", .zip), ("邮政编码", .zip), ("工号", .id), ("编号", .id),
+    ]
+    static let idCues: [([UInt32], PHIType)] = idCueTable.map { (word, type) in (word.unicodeScalars.map { $0.value }, type) }
+
+    static let provinces = list("北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州 杭州 南京 武汉 成都 西安 苏州 沈阳 大连 青岛 厦门 长沙 郑州 济南 哈尔滨 长春 昆明 南宁 合肥 福州 南昌 石家庄 太原 兰州 贵阳 乌鲁木齐 呼和浩特 银川 西宁 拉萨 海口 宁波 无锡 温州 佛山 东莞")
+    static let addressCues = list("家庭住址 户籍地址 通讯地址 联系地址 现住址 居住地 住址 地址 家住 住在 现住 现居 居住于 居住在 住于 户籍地 籍贯 出生地")
+    static let adminChars = chars("省市区县镇乡村路街道巷弄号楼栋室组屯旗盟州")
+    static let addressStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n的因在于就诊医")
+    static let hospitalSuffixes = list("社区卫生服务中心 卫生服务中心 妇幼保健院 医学中心 卫生院 保健院 疗养院 门诊部 卫生室 诊所 医院")
+    static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊")
+    static let vaguePrefixes = list("本 我 外 该 当地 上级 基层 附近 其他 多家 各 综合 专科 县级 市级 省级 大 小 一家 这家 那家 私立 公立")
+    static let provinceAbbrev = chars("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
+    static let numeralValues: [UInt32: Int] = {
+        var d: [UInt32: Int] = [:]
+        for (i, c) in "〇一二三四五六七八九".unicodeScalars.enumerated() { d[c.value] = i }
+        d[("零" as Unicode.Scalar).value] = 0; d[("两" as Unicode.Scalar).value] = 2
+        return d
+    }()
+}
+
+struct ChineseDetector {
+    let s: [UInt32]
+    let minimumAge: Int
+    var spans: [PHISpan] = []
+    var n: Int { s.count }
+
+    init(scalars: [UInt32], minimumAge: Int) { s = scalars; self.minimumAge = minimumAge }
+
+    func matches(_ word: [UInt32], at i: Int) -> Bool {
+        guard i >= 0, i + word.count <= n else { return false }
+        for k in 0..<word.count where s[i + k] != word[k] { return false }
+        return true
+    }
+    func isDigitAt(_ i: Int) -> Bool { i >= 0 && i < n && digitValue(s[i]) != nil }
+    func isIDChar(_ c: UInt32) -> Bool { digitValue(c) != nil || isASCIILetter(c) || c == 45 }
+
+    mutating func add(_ a: Int, _ b: Int, _ type: PHIType, _ rule: String) {
+        if b > a { spans.append(PHISpan(start: a, end: b, type: type, rule: rule)) }
+    }
+
+    mutating func run() -> [PHISpan] {
+        var i = 0
+        while i < n {
+            let c = s[i]
+            if isCJK(c) {
+                scanCues(i)
+                if ChineseLexicon.provinceAbbrev.contains(c) { plate(i) }
+            }
+            if c == ("号" as Unicode.Scalar).value || c == ("院" as Unicode.Scalar).value || c == ("所" as Unicode.Scalar).value
+                || c == ("心" as Unicode.Scalar).value || c == ("部" as Unicode.Scalar).value || c == ("室" as Unicode.Scalar).value {
+                hospital(endingAt: i)
+            }
+            if c == ("号" as Unicode.Scalar).value { roadNumber(at: i) }
+            if c == ("岁" as Unicode.Scalar).value { age(before: i) }
+            if c == ("年" as Unicode.Scalar).value || c == ("月" as Unicode.Scalar).value { date(at: i) }
+            i += 1
+        }
+        return spans
+    }
+
+    // MARK: labels and role words
+
+    mutating func scanCues(_ i: Int) {
+        for (word, type) in ChineseLexicon.idCues where matches(word, at: i) {
+            var j = i + word.count, skip = 0
+            while j < n && skip < 4, let u = Unicode.Scalar(s[j]), "：:为是码 #（）()\t".unicodeScalars.contains(u) { j += 1; skip += 1 }
+            let a = j
+            var digits = 0
+            while j < n && j - a < 40 && (isIDChar(s[j]) || (j > a && (s[j] == 32 || s[j] == 0xB7) && j + 1 < n && isIDChar(s[j + 1]) && type == .vehicle)) {
+                if digitValue(s[j]) != nil { digits += 1 }
+                j += 1
+            }
+            if type == .vehicle, a < n, ChineseLexicon.provinceAbbrev.contains(s[a]) { plate(a); break }
+            if digits >= 4 { add(a, j, type, "zh-id-cue") }
+            break
+        }
+        for cue in ChineseLexicon.leftCues where matches(cue, at: i) {
+            // Role words that also follow names (医生, 主任) introduce a name only as a label: 医生：王伟.
+            if ChineseLexicon.labelOnlyCues.contains(cue) {
+                let k = i + cue.count
+                guard k < n, s[k] == 0xFF1A || s[k] == 58 else { break }
+            }
+            nameAfter(i + cue.count, strong: ChineseLexicon.strongLeftCues.contains(cue)); break
+        }
+        for cue in ChineseLexicon.rightCues where matches(cue, at: i) { nameBefore(i); break }
+        for cue in ChineseLexicon.addressCues where matches(cue, at: i) { addressAfter(i + cue.count); break }
+        for p in ChineseLexicon.provinces where matches(p, at: i) && (i == 0 || !isCJK(s[i - 1]) || ChineseLexicon.addressStops.contains(s[i - 1])) {
+            addressRun(from: i, rule: "zh-address-province"); break
+        }
+    }
+
+    func isGiven(_ j: Int) -> Bool { j < n && isCJK(s[j]) && !ChineseLexicon.nameStops.contains(s[j]) }
+
+    /// Length of the surname at `j` (2 for compound, 1 for single), or 0.
+    func surnameLength(_ j: Int) -> Int {
+        if ChineseLexicon.compoundSurnames.contains(where: { matches($0, at: j) }) { return 2 }
+        if j < n && ChineseLexicon.surnames.contains(s[j]) { return 1 }
+        return 0
+    }
+
+    mutating func nameAfter(_ start: Int, strong: Bool) {
+        var j = start
+        while j < n && j - start < 3, let u = Unicode.Scalar(s[j]), "：: 为是".unicodeScalars.contains(u) { j += 1 }
+        let sl = surnameLength(j)
+        if sl == 0 {
+            guard strong else { return }
+            var e = j
+            while e < n && e - j < 4 && isGiven(e) { e += 1 }
+            if e - j >= 2 { add(j, e, .name, "zh-name-cue") }
+            return
+        }
+        if j + sl < n && s[j + sl] == ("某" as Unicode.Scalar).value { return }   // already anonymised: 张某
+        var e = j + sl
+        while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
+        if e < n && (s[e] == ("岁" as Unicode.Scalar).value || s[e] == ("年" as Unicode.Scalar).value) && e - (j + sl) == 2 { e -= 1 }
+        add(j, e, .name, "zh-name-cue")
+    }
+
+    mutating func nameBefore(_ cue: Int) {
+        var best = -1
+        for len in [4, 3, 2, 1] {
+            let a = cue - len
+            guard a >= 0 else { continue }
+            let sl = surnameLength(a)
+            guard sl > 0, sl <= len else { continue }
+            if sl == 1 && len == 4 { continue }
+            var ok = true
+            for k in (a + sl)..<cue where !isGiven(k) { ok = false }
+            if !ok { continue }
+            if best >= 0 { if !(sl == 1 && ChineseLexicon.weakSurnames.contains(s[best])) { continue } }
+            if best < 0 { best = a; if !(sl == 1 && ChineseLexicon.weakSurnames.contains(s[a])) { break } }
+            else { best = a; break }
+        }
+        if best >= 0 && !(best > 0 && s[best - 1] == ("某" as Unicode.Scalar).value) { add(best, cue, .name, "zh-name-role") }
+    }
+
+    // MARK: addresses
+
+    mutating func addressAfter(_ start: Int) {
+        var j = start
+        while j < n && j - start < 3, let u = Unicode.Scalar(s[j]), "：: 为是于在".unicodeScalars.contains(u) { j += 1 }
+        var e = j
+        while e < n && e - j < 60 && !ChineseLexicon.addressStops.contains(s[e]) && !isNewline(s[e]) { e += 1 }
+        if e - j >= 2 { add(j, e, .address, "zh-address-cue") }
+    }
+
+    mutating func addressRun(from start: Int, rule: String) {
+        var e = start, lastAdmin = -1, admins = 0
+        while e < n && e - start < 60 {
+            let c = s[e]
+            if ChineseLexicon.addressStops.contains(c) || isNewline(c) { break }
+            guard isCJK(c) || isIDChar(c) || c == 35 else { break }
+            if ChineseLexicon.adminChars.contains(c) || digitValue(c) != nil { lastAdmin = e; if ChineseLexicon.adminChars.contains(c) { admins += 1 } }
+            e += 1
+        }
+        if admins >= 2 && lastAdmin > start { add(start, lastAdmin + 1, .address, rule) }
+    }
+
+    /// `中山路88号`, `建国路88号3号楼2单元501室`: a road word, digits, 号, anchored at the 号.
+    mutating func roadNumber(at i: Int) {
+        var d = i - 1
+        while d >= 0 && isDigitAt(d) { d -= 1 }
+        guard d < i - 1, d >= 1, let u = Unicode.Scalar(s[d]), "路街道巷弄里村".unicodeScalars.contains(u) else { return }
+        var a = d
+        while a - 1 >= 0 && d - a < 12 && isCJK(s[a - 1]) && !ChineseLexicon.hospitalStops.contains(s[a - 1]) { a -= 1 }
+        var e = i + 1
+        while e < n && e - i < 20 && (isCJK(s[e]) || isDigitAt(e) || s[e] == 45) && !ChineseLexicon.addressStops.contains(s[e]) {
+            if let v = Unicode.Scalar(s[e]), "楼栋单元室层号".unicodeScalars.contains(v) || isDigitAt(e) { e += 1 } else { break }
+        }
+        add(a, e, .address, "zh-address-road")
+    }
+
+    // MARK: hospitals
+
+    mutating func hospital(endingAt i: Int) {
+        for suffix in ChineseLexicon.hospitalSuffixes {
+            let a0 = i + 1 - suffix.count
+            guard a0 >= 0, matches(suffix, at: a0) else { continue }
+            var a = a0
+            while a - 1 >= 0 && a0 - a < 15 && (isCJK(s[a - 1]) || isDigitAt(a - 1)) && !ChineseLexicon.hospitalStops.contains(s[a - 1]) { a -= 1 }
+            guard a0 - a >= 2 else { return }
+            let prefix = Array(s[a..<a0])
+            if ChineseLexicon.vaguePrefixes.contains(prefix) { return }
+            var e = i + 1
+            // A department right after: 心内科, 急诊科, 消化内科病区.
+            var k = e
+            while k < n && k - e < 6 && isCJK(s[k]) && !ChineseLexicon.hospitalStops.contains(s[k]) {
+                k += 1
+                if s[k - 1] == ("科" as Unicode.Scalar).value || (k - 2 >= e && matches(Array("病区".unicodeScalars.map { $0.value }), at: k - 2)) { e = k }
+            }
+            add(a, e, .hospital, "zh-hospital")
+            return
+        }
+    }
+
+    // MARK: plates, ages, dates
+
+    mutating func plate(_ i: Int) {
+        guard i + 6 < n + 1, i + 1 < n, isASCIIUpper(s[i + 1]) else { return }
+        var j = i + 2
+        if j < n && (s[j] == 0xB7 || s[j] == 0x30FB || s[j] == 46 || s[j] == 32 || s[j] == 45) { j += 1 }
+        let a = j
+        var digits = 0
+        while j < n && j - a < 6 && (isASCIIUpper(s[j]) || isASCIIDigit(s[j])) { if isASCIIDigit(s[j]) { digits += 1 }; j += 1 }
+        let len = j - a
+        if (len == 5 || len == 6) && digits >= 1 && !(j < n && (isASCIIUpper(s[j]) || isASCIIDigit(s[j]))) { add(i, j, .vehicle, "zh-plate") }
+    }
+
+    /// Reads a number ending right before `end` (digits, or Chinese numerals such as 九十二), returning (start, value).
+    func numberBefore(_ end: Int) -> (Int, Int)? {
+        var a = end
+        while a - 1 >= 0 && isDigitAt(a - 1) && end - a < 6 { a -= 1 }
+        if a < end {
+            var v = 0
+            for k in a..<end { v = v * 10 + (digitValue(s[k]) ?? 0) }
+            return (a, v)
+        }
+        while a - 1 >= 0 && end - a < 8, ChineseLexicon.numeralValues[s[a - 1]] != nil || s[a - 1] == 0x5341 || s[a - 1] == 0x767E { a -= 1 }
+        guard a < end, let v = chineseNumber(a, end) else { return nil }
+        return (a, v)
+    }
+
+    /// Value of Chinese numerals in `s[a..<b]`: 九十二 = 92, 一百零二 = 102, 二〇二三 = 2023.
+    func chineseNumber(_ a: Int, _ b: Int) -> Int? {
+        var total = 0, current = 0, sawUnit = false, digitString = 0, allDigits = true
+        for k in a..<b {
+            let c = s[k]
+            if let d = ChineseLexicon.numeralValues[c] { current = d; digitString = digitString * 10 + d }
+            else if c == 0x5341 { total += (current == 0 ? 1 : current) * 10; current = 0; sawUnit = true; allDigits = false }   // 十
+            else if c == 0x767E { total += (current == 0 ? 1 : current) * 100; current = 0; sawUnit = true; allDigits = false }  // 百
+            else { return nil }
+        }
+        if allDigits && !sawUnit { return digitString }
+        return total + current
+    }
+
+    mutating func age(before i: Int) {
+        var end = i
+        if end >= 1 && s[end - 1] == ("周" as Unicode.Scalar).value { end -= 1 }
+        guard let (a, v) = numberBefore(end), v >= minimumAge, v <= 130 else { return }
+        add(a, end, .age, "zh-age")
+    }
+
+    /// Anchored at 年 or 月: 2023年5月4日, 二〇二三年五月四日, 2023年5月, 5月4日 / 5月4号.
+    mutating func date(at i: Int) {
+        let isYear = s[i] == ("年" as Unicode.Scalar).value
+        guard let (a, v) = numberBefore(i) else { return }
+        if isYear {
+            guard (v >= 1900 && v <= 2100) || (i - a == 2 && v <= 99), i + 1 < n else { return }
+            // Month after the year.
+            var j = i + 1
+            while j < n && j - i <= 3 && (isDigitAt(j) || ChineseLexicon.numeralValues[s[j]] != nil || s[j] == 0x5341) { j += 1 }
+            guard j > i + 1, j < n, s[j] == ("月" as Unicode.Scalar).value, let m = value(i + 1, j), m >= 1 && m <= 12 else { return }
+            add(a, dayEnd(after: j) ?? j + 1, .date, "zh-date")
+        } else {
+            // Month-day without a year; a year-led date is already taken at its 年.
+            if a >= 1 && s[a - 1] == ("年" as Unicode.Scalar).value { return }
+            guard v >= 1 && v <= 12, let e = dayEnd(after: i) else { return }
+            if a >= 1 && (s[a - 1] == ("个" as Unicode.Scalar).value) { return }
+            add(a, e, .date, "zh-date")
+        }
+    }
+
+    func value(_ a: Int, _ b: Int) -> Int? {
+        if isDigitAt(a) { var v = 0; for k in a..<b { guard let d = digitValue(s[k]) else { return nil }; v = v * 10 + d }; return v }
+        return chineseNumber(a, b)
+    }
+
+    /// End (exclusive) of `D日` / `D号` after the 月 at `m`, or nil.
+    func dayEnd(after m: Int) -> Int? {
+        var j = m + 1
+        while j < n && j - m <= 3 && (isDigitAt(j) || ChineseLexicon.numeralValues[s[j]] != nil || s[j] == 0x5341) { j += 1 }
+        guard j > m + 1, j < n, s[j] == ("日" as Unicode.Scalar).value || s[j] == ("号" as Unicode.Scalar).value,
+              let d = value(m + 1, j), d >= 1 && d <= 31 else { return nil }
+        return j + 1
+    }
+}

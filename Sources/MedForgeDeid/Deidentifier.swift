@@ -1,0 +1,121 @@
+// The public entry point: detect PHI in a document and replace it according to a mode.
+
+import Foundation
+
+/// How detected spans are rewritten.
+public enum ReplacementMode: String, CaseIterable, Sendable, Codable {
+    /// `[NAME]`
+    case tag
+    /// `*` for every character, whitespace kept.
+    case mask
+    /// A consistent, format-keeping fake value derived from the corpus key.
+    case surrogate
+    /// `[NAME-3f9a1c0b2d]`: a keyed hash of the original.
+    case hash
+}
+
+public struct DeidOptions: Sendable {
+    public var language: DeidLanguage = .auto
+    public var mode: ReplacementMode = .tag
+    /// Ages at or above this are identifying (HIPAA Safe Harbor: over 89).
+    public var minimumAge: Int = 90
+    public init(language: DeidLanguage = .auto, mode: ReplacementMode = .tag, minimumAge: Int = 90) {
+        self.language = language; self.mode = mode; self.minimumAge = minimumAge
+    }
+}
+
+/// The result for one document: rewritten text, spans over the original, the language used.
+public struct DeidResult: Sendable {
+    public var text: String
+    public var spans: [PHISpan]
+    public var language: DeidLanguage
+    /// Keyed hashes of each span's original text, parallel to `spans` (for the audit).
+    public var originalHashes: [String]
+}
+
+public struct Deidentifier: Sendable {
+    public let options: DeidOptions
+    public let surrogates: SurrogateGenerator
+
+    public init(options: DeidOptions, key: [UInt8]) {
+        self.options = options
+        self.surrogates = SurrogateGenerator(key: key)
+    }
+
+    /// Language by script: Chinese when ideographs are at least a fifth of the letters.
+    public static func detectLanguage(_ s: [UInt32]) -> DeidLanguage {
+        var cjk = 0, latin = 0
+        for c in s { if isCJK(c) { cjk += 1 } else if isASCIILetter(c) { latin += 1 } }
+        return cjk * 5 >= (cjk + latin) && cjk > 0 ? .zh : .en
+    }
+
+    /// Spans over the scalars of `text`, sorted and non-overlapping.
+    public func detect(_ text: String) -> (spans: [PHISpan], language: DeidLanguage) {
+        let s = text.scalarValues
+        return detect(scalars: s)
+    }
+
+    func detect(scalars s: [UInt32]) -> (spans: [PHISpan], language: DeidLanguage) {
+        let language = options.language == .auto ? Deidentifier.detectLanguage(s) : options.language
+        let hasCJK = options.language != .en && s.contains(where: isCJK)
+        var found: [PHISpan] = []
+        if hasCJK {
+            var zh = ChineseDetector(scalars: s, minimumAge: options.minimumAge)
+            found = zh.run()
+        }
+        let tokens = Tokenizer.tokenize(s)
+        var en = EnglishDetector(scalars: s, tokens: tokens, minimumAge: options.minimumAge)
+        en.claim(found)
+        en.wordRules = options.language != .zh
+        found += en.run()
+        return (found.merged(), language)
+    }
+
+    /// Detects and replaces PHI in one document. `patient` keys the date shift (defaults to the document).
+    public func deidentify(_ text: String, patient: String = "") -> DeidResult {
+        let s = text.scalarValues
+        let (spans, language) = detect(scalars: s)
+        var out = String.UnicodeScalarView()
+        var hashes: [String] = []
+        hashes.reserveCapacity(spans.count)
+        var pos = 0
+        for span in spans {
+            appendScalars(s, pos, span.start, to: &out)
+            let original = makeString(s, span.start, span.end)
+            hashes.append(surrogates.mac.hex(span.type.rawValue + "\u{1F}" + original, bytes: 8))
+            let replacement: String
+            switch options.mode {
+            case .tag: replacement = span.type.tag
+            case .mask: replacement = String(original.unicodeScalars.map { isWhite($0.value) ? Character($0) : "*" })
+            case .hash: replacement = "[\(span.type.rawValue)-\(surrogates.mac.hex(span.type.rawValue + "|" + original, bytes: 5))]"
+            case .surrogate: replacement = surrogates.surrogate(for: original, type: span.type, patient: patient)
+            }
+            out.append(contentsOf: replacement.unicodeScalars)
+            pos = span.end
+        }
+        appendScalars(s, pos, s.count, to: &out)
+        return DeidResult(text: String(out), spans: spans, language: language, originalHashes: hashes)
+    }
+}
+
+func appendScalars(_ s: [UInt32], _ a: Int, _ b: Int, to out: inout String.UnicodeScalarView) {
+    var i = a
+    while i < b { if let u = Unicode.Scalar(s[i]) { out.append(u) }; i += 1 }
+}
+
+extension EnglishDetector {
+    /// Claims tokens that overlap spans already found by another detector.
+    mutating func claim(_ spans: [PHISpan]) {
+        guard !spans.isEmpty else { return }
+        let sorted = spans.sorted { $0.start < $1.start }
+        var w = 0
+        for i in 0..<count {
+            while w < sorted.count && sorted[w].end <= Int(t[i].start) { w += 1 }
+            var k = w
+            while k < sorted.count && sorted[k].start < Int(t[i].end) {
+                if sorted[k].end > Int(t[i].start) { claimed[i] = true; break }
+                k += 1
+            }
+        }
+    }
+}

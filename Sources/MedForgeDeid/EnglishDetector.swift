@@ -1,0 +1,681 @@
+// Rule-based English PHI detection over tokens. Every rule looks at a bounded window of tokens
+// around its anchor, so detection is linear in the length of the note (no backtracking regex).
+
+struct EnglishDetector {
+    let s: [UInt32]
+    let t: [Token]
+    let keys: [String]          // upper-case text of word/alnum tokens, "" for others
+    var claimed: [Bool]         // tokens already inside a span from an earlier, more specific rule
+    var spans: [PHISpan] = []
+    let minimumAge: Int
+    /// Rules that read English words (names, word dates, addresses, organisations, places).
+    var wordRules = true
+
+    init(scalars: [UInt32], tokens: [Token], minimumAge: Int) {
+        s = scalars; t = tokens; self.minimumAge = minimumAge
+        keys = tokens.map { tok in
+            (tok.kind == .word || tok.kind == .alnum) && tok.length <= 40 ? upperKey(scalars, Int(tok.start), Int(tok.end)) : ""
+        }
+        claimed = [Bool](repeating: false, count: tokens.count)
+    }
+
+    // MARK: token predicates
+
+    var count: Int { t.count }
+    @inline(__always) func first(_ i: Int) -> UInt32 { s[Int(t[i].start)] }
+    @inline(__always) func isPunct(_ i: Int, _ c: UInt32) -> Bool { i >= 0 && i < count && t[i].kind == .punct && s[Int(t[i].start)] == c }
+    @inline(__always) func isWord(_ i: Int) -> Bool { i >= 0 && i < count && t[i].kind == .word }
+    /// `Smith`, `O'Neil`, `McDonald`: upper-case first letter, at least one lower-case letter.
+    func isTitleCase(_ i: Int) -> Bool {
+        guard isWord(i), isUpperLetter(first(i)) else { return false }
+        var k = Int(t[i].start) + 1
+        while k < Int(t[i].end) { if !isUpperLetter(s[k]) && isWordLetter(s[k]) { return true }; k += 1 }
+        return false
+    }
+    func isAllCaps(_ i: Int) -> Bool {
+        guard isWord(i) else { return false }
+        var k = Int(t[i].start)
+        while k < Int(t[i].end) { if isWordLetter(s[k]) && !isUpperLetter(s[k]) { return false }; k += 1 }
+        return true
+    }
+    func isCapitalised(_ i: Int) -> Bool { isTitleCase(i) || (isAllCaps(i) && t[i].length >= 2) }
+    /// Next token on the same line.
+    func sameLine(_ j: Int) -> Bool { j < count && !t[j].newlineBefore }
+    /// Adjacent (no whitespace) to the previous token.
+    func glued(_ j: Int) -> Bool { j < count && !t[j].spaceBefore && !t[j].newlineBefore }
+    func sentenceStart(_ i: Int) -> Bool {
+        if i == 0 || t[i].newlineBefore { return true }
+        let p = i - 1
+        if t[p].kind == .punct, let u = Unicode.Scalar(first(p)), ".!?:;\"“(>-*•".unicodeScalars.contains(u) { return true }
+        return false
+    }
+    func numberValue(_ i: Int) -> Int? {
+        guard i >= 0 && i < count, t[i].kind == .number, t[i].length <= 9 else { return nil }
+        var v = 0
+        for k in Int(t[i].start)..<Int(t[i].end) { v = v * 10 + Int(s[k] - 48) }
+        return v
+    }
+    func digits(_ i: Int) -> [Int] { (Int(t[i].start)..<Int(t[i].end)).compactMap { isASCIIDigit(s[$0]) ? Int(s[$0] - 48) : nil } }
+    /// The nearest word within `window` tokens before `i` (skipping punctuation), upper-case.
+    func previousWord(_ i: Int, window: Int = 2) -> (String, Int)? {
+        var j = i - 1, seen = 0
+        while j >= 0 && seen < window {
+            if t[j].kind == .word { return (keys[j], j) }
+            if t[j].kind != .punct { return nil }
+            j -= 1; seen += 1
+        }
+        return nil
+    }
+
+    mutating func add(_ a: Int, _ b: Int, _ type: PHIType, _ rule: String) {
+        guard a <= b, a >= 0, b < count else { return }
+        spans.append(PHISpan(start: Int(t[a].start), end: Int(t[b].end), type: type, rule: rule))
+        for k in a...b { claimed[k] = true }
+    }
+
+    // MARK: entry point
+
+    mutating func run() -> [PHISpan] {
+        markWebSpans()
+        WebDetector.detectDomains(s, t, keys: keys, claimed: &claimed, into: &spans)
+        detectAges()
+        detectCuedIdentifiers()
+        detectNumberSequences()
+        detectAlphanumericIDs()
+        guard wordRules else { return spans }
+        detectWordDates()
+        detectAddresses()
+        detectOrganisations()
+        detectNames()
+        detectPlaces()
+        return spans
+    }
+
+    /// Claims tokens covered by e-mail/URL/IP spans found on the raw scalars.
+    mutating func markWebSpans() {
+        var web: [PHISpan] = []
+        WebDetector.detect(s, into: &web)
+        guard !web.isEmpty else { return }
+        var w = 0
+        for i in 0..<count {
+            while w < web.count && web[w].end <= Int(t[i].start) { w += 1 }
+            if w < web.count && web[w].start < Int(t[i].end) { claimed[i] = true }
+        }
+        spans += web
+    }
+
+    // MARK: ages
+
+    /// `92-year-old`, `92 yo`, `92 y/o`, `aged 92`, `age: 92`; only ages at or above `minimumAge`.
+    mutating func detectAges() {
+        for i in 0..<count where t[i].kind == .number && !claimed[i] {
+            guard let v = numberValue(i), v <= 125 else { continue }
+            var isAge = false
+            var j = i + 1
+            if isPunct(j, 45) && glued(j) { j += 1 }
+            if j < count && sameLine(j) && (t[j].kind == .word) {
+                let k = keys[j]
+                if k == "YO" || k == "YR" || k == "YRS" { isAge = true }
+                else if k == "YEAR" || k == "YEARS" {
+                    var m = j + 1
+                    if isPunct(m, 45) { m += 1 }
+                    if m < count && (keys[m] == "OLD" || keys[m] == "OF") { isAge = true }
+                } else if k == "Y" && (isPunct(j + 1, 47) || isPunct(j + 1, 46)) && j + 2 < count && keys[j + 2] == "O" { isAge = true }
+            }
+            if !isAge, let (w, _) = previousWord(i, window: 3), w == "AGE" || w == "AGED" { isAge = true }
+            if isAge && v >= minimumAge { add(i, i, .age, "age") }
+        }
+    }
+
+    // MARK: identifiers after keywords
+
+    func cueBefore(_ i: Int) -> PHIType? {
+        var j = i - 1, steps = 0
+        while j >= 0 && steps < 5 {
+            if t[j].kind == .word {
+                if let type = Lexicon.idCueWords[keys[j]] {
+                    if keys[j] == "SOCIAL" { return nil }
+                    // `Member ID`, `Account number`: a more specific word just before wins.
+                    if type == .id, let (w, _) = previousWord(j, window: 1), let better = Lexicon.idCueWords[w] { return better }
+                    return type
+                }
+                if keys[j] == "SECURITY", j > 0, keys[j - 1] == "SOCIAL" { return .ssn }
+                if !Lexicon.idFillers.contains(keys[j]) { return nil }
+            } else if t[j].kind != .punct { return nil }
+            j -= 1; steps += 1
+        }
+        return nil
+    }
+
+    /// `MRN: 00123456`, `Policy # AB-99812`, `VIN 1HGCM82633A004352`: the value after an identifier keyword.
+    mutating func detectCuedIdentifiers() {
+        for i in 0..<count where (t[i].kind == .number || t[i].kind == .alnum) && !claimed[i] {
+            guard let type = cueBefore(i) else { continue }
+            switch type {
+            case .phone, .fax, .zip, .ssn: continue   // classified with the number shapes
+            default: break
+            }
+            var start = i
+            // A short letter prefix glued by '-': `AB-12345`.
+            if i >= 2, isPunct(i - 1, 45), glued(i), isAllCaps(i - 2), t[i - 2].length <= 4, glued(i - 1), !claimed[i - 2],
+               Lexicon.idCueWords[keys[i - 2]] == nil { start = i - 2 }
+            var end = i, totalDigits = Int(t[i].digits)
+            while end + 2 < count, glued(end + 1), glued(end + 2), isPunct(end + 1, 45) || isPunct(end + 1, 47) || isPunct(end + 1, 46),
+                  t[end + 2].kind == .number || t[end + 2].kind == .alnum || isAllCaps(end + 2) {
+                end += 2; totalDigits += Int(t[end].digits)
+            }
+            guard totalDigits >= 3 else { continue }
+            add(start, end, type, "id-cue")
+        }
+    }
+
+    // MARK: digit groups
+
+    /// Finds runs of digit groups (`(617) 555-0123`, `5/4/2023`, `123-45-6789`) and classifies the
+    /// longest prefix that has a meaning. Runs are capped at 8 groups, so the work per token is bounded.
+    mutating func detectNumberSequences() {
+        var i = 0
+        while i < count {
+            guard t[i].kind == .number, !claimed[i] else { i += 1; continue }
+            var groups = [i]
+            var seps: [UInt32] = []
+            var j = i
+            while groups.count < 8 {
+                let nx = j + 1
+                guard nx < count, sameLine(nx) else { break }
+                if t[nx].kind == .number && !claimed[nx] && t[nx].spaceBefore && t[nx].length <= 4 && t[j].length <= 4 {
+                    groups.append(nx); seps.append(32); j = nx; continue
+                }
+                if t[nx].kind == .punct, nx + 1 < count, t[nx + 1].kind == .number, !claimed[nx + 1] {
+                    let c = first(nx)
+                    if (c == 45 || c == 46 || c == 47) && glued(nx) && glued(nx + 1) {
+                        groups.append(nx + 1); seps.append(c); j = nx + 1; continue
+                    }
+                    if c == 41 && glued(nx) && sameLine(nx + 1) { // `(617) 555`
+                        groups.append(nx + 1); seps.append(41); j = nx + 1; continue
+                    }
+                    if (c == 45 || c == 46) && t[nx].spaceBefore && t[nx + 1].spaceBefore && t[j].length <= 4 { // `555 - 0123`
+                        groups.append(nx + 1); seps.append(c); j = nx + 1; continue
+                    }
+                }
+                break
+            }
+            var k = groups.count
+            var matched = false
+            while k >= 1 {
+                if let (type, rule, extraEnd) = classify(Array(groups[0..<k]), Array(seps[0..<(k - 1)])) {
+                    var a = groups[0]
+                    if isPunct(a - 1, 43) && glued(a) { a -= 1 }                    // +44
+                    if isPunct(a - 1, 40) && glued(a) && type != .date { a -= 1 }   // (617)
+                    add(a, max(groups[k - 1], extraEnd), type, rule)
+                    i = max(groups[k - 1], extraEnd) + 1
+                    matched = true
+                    break
+                }
+                k -= 1
+            }
+            if !matched { i = groups[0] + 1 }
+        }
+    }
+
+    /// Type of a run of digit groups, or nil. `extraEnd` extends a date over a following clock time.
+    func classify(_ g: [Int], _ seps: [UInt32]) -> (PHIType, String, Int)? {
+        let lengths = g.map { t[$0].length }
+        let total = lengths.reduce(0, +)
+        let values = g.map { numberValue($0) ?? -1 }
+        let k = g.count
+        let allSame = seps.allSatisfy { $0 == seps.first }
+        let sep = seps.first ?? 0
+        let cue = cueBefore(g[0] - ((isPunct(g[0] - 1, 40) || isPunct(g[0] - 1, 43)) ? 1 : 0))
+        let plus = isPunct(g[0] - 1, 43) && glued(g[0])
+        let paren = isPunct(g[0] - 1, 40) && glued(g[0])
+        let prevWord = previousWord(g[0], window: 2)?.0 ?? ""
+        let dateCue = Lexicon.dateCueWords.contains(prevWord) || Lexicon.monthNumber[prevWord] != nil
+
+        // Dates.
+        if k == 3 && allSame && (sep == 47 || sep == 45 || sep == 46) {
+            let (a, b, c) = (values[0], values[1], values[2])
+            if lengths[0] == 4 && a >= 1800 && a <= 2100 && Checksums.validDay(b, max(c, 1)) && lengths[1] <= 2 && lengths[2] <= 2 && c >= 1 {
+                return (.date, "date-numeric", timeEnd(after: g[2]))
+            }
+            if lengths[0] <= 2 && lengths[1] <= 2 && (lengths[2] == 4 || lengths[2] == 2) && b >= 1 && a >= 1 {
+                let yearOK = lengths[2] == 2 || (c >= 1800 && c <= 2100)
+                if yearOK && (Checksums.validDay(a, b) || Checksums.validDay(b, a)) && !(sep == 46 && lengths[2] == 2) {
+                    return (.date, "date-numeric", timeEnd(after: g[2]))
+                }
+            }
+        }
+        if k == 2 && (sep == 47 || sep == 45) {
+            let (a, b) = (values[0], values[1])
+            if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b) && (dateCue || (lengths[0] == 2 && lengths[1] == 2)) {
+                return (.date, "date-month-day", g[1])
+            }
+            if lengths[0] <= 2 && lengths[1] == 4 && a >= 1 && a <= 12 && b >= 1800 && b <= 2100 { return (.date, "date-month-year", g[1]) }
+            if sep == 45 && lengths[0] == 4 && lengths[1] == 2 && a >= 1800 && a <= 2100 && b >= 1 && b <= 12 && dateCue {
+                return (.date, "date-year-month", g[1])
+            }
+        }
+        // SSN.
+        if k == 3 && lengths == [3, 2, 4] && allSame && (sep == 45 || sep == 32) {
+            if Checksums.validSSN(area: values[0], group: values[1], serial: values[2]) || cue == .ssn { return (.ssn, "ssn", g[2]) }
+        }
+        let allDigits = g.flatMap { digits($0) }
+        // Cards: 13-19 digits, whole or in groups of four, passing Luhn.
+        if total >= 13 && total <= 19 && (k == 1 || lengths.dropLast().allSatisfy { $0 == 4 } || lengths == [4, 6, 5] || lengths == [4, 6, 4]) && sep != 47 {
+            if k == 1 && total == 18 && Checksums.isChineseID18(allDigits.map { Character(String($0)) }) { return (.idCard, "zh-id-checksum", g[0]) }
+            if Checksums.luhn(allDigits) { return (.account, "card-luhn", g[k - 1]) }
+        }
+        if k == 1 && total == 15 && Checksums.isChineseID15(allDigits) && cue != .phone { return (.idCard, "zh-id-legacy", g[0]) }
+        // Phones.
+        if sep != 47 {
+            let phoneType: PHIType = cue == .fax ? .fax : .phone
+            if total == 11 && allDigits[0] == 1 && allDigits[1] >= 3 && (k == 1 || lengths == [3, 4, 4]) { return (phoneType, "cn-mobile", g[k - 1]) }
+            if k == 2 && (lengths[0] == 3 || lengths[0] == 4) && allDigits[0] == 0 && (lengths[1] == 7 || lengths[1] == 8) { return (phoneType, "cn-landline", g[1]) }
+            if total == 10 && lengths == [3, 3, 4] && (allSame || paren || seps == [41, 45] || seps == [41, 32]) { return (phoneType, "us-phone", g[2]) }
+            if total == 11 && lengths == [1, 3, 3, 4] && allDigits[0] == 1 { return (phoneType, "us-phone", g[3]) }
+            if plus && total >= 8 && total <= 15 { return (phoneType, "intl-phone", g[k - 1]) }
+            if k >= 3 && lengths.allSatisfy({ $0 >= 2 && $0 <= 4 }) && total >= 8 && total <= 12 && !(k == 4 && sep == 46) {
+                return (phoneType, "grouped-phone", g[k - 1])
+            }
+            if (cue == .phone || cue == .fax) && total >= 7 && total <= 15 { return (phoneType, "phone-cue", g[k - 1]) }
+            if k == 2 && lengths == [3, 4] && sep == 45 { return (phoneType, "local-phone", g[1]) }
+        }
+        // ZIP codes.
+        if (k == 1 && total == 5) || (k == 2 && lengths == [5, 4] && sep == 45) {
+            let prevIsState = Lexicon.usStateAbbreviations.contains(prevWord) && previousWord(g[0], window: 1).map({ isAllCaps($0.1) }) == true
+            if cue == .zip || prevIsState || Lexicon.usStates.contains(prevWord) { return (.zip, "zip", g[k - 1]) }
+        }
+        if k == 1 {
+            if total == 9 && cue == .ssn { return (.ssn, "ssn-cue", g[0]) }
+            if total == 4 && values[0] >= 1800 && values[0] <= 2100 && dateCue { return (.date, "year-cue", g[0]) }
+            if total >= 7 { return (cue ?? .id, "long-number", g[0]) }
+        }
+        if total >= 7 && allSame && sep == 45 { return (cue ?? .id, "dashed-number", g[k - 1]) }
+        return nil
+    }
+
+    /// Index of the last token of a clock time right after token `i` (`19:49:46`, `10:30 AM`), or `i`.
+    func timeEnd(after i: Int) -> Int {
+        var j = i
+        var m = i + 1
+        if m < count && keys[m] == "AT" { m += 1 }
+        guard m + 2 < count, sameLine(m), t[m].kind == .number, t[m].length <= 2, isPunct(m + 1, 58), t[m + 2].kind == .number, t[m + 2].length == 2 else { return i }
+        j = m + 2
+        if isPunct(j + 1, 58) && j + 2 < count && t[j + 2].kind == .number && t[j + 2].length == 2 { j += 2 }
+        if j + 1 < count && (keys[j + 1] == "AM" || keys[j + 1] == "PM") { j += 1 }
+        return j
+    }
+
+    // MARK: mixed letter/digit identifiers
+
+    mutating func detectAlphanumericIDs() {
+        for i in 0..<count where t[i].kind == .alnum && !claimed[i] {
+            let a = Int(t[i].start), b = Int(t[i].end)
+            let chars = Array(s[a..<b])
+            let len = chars.count
+            if len == 18, isASCIIDigit(chars[0]), chars.last == 88 || chars.last == 120,
+               Checksums.isChineseID18(chars.compactMap { Unicode.Scalar($0).map { Character($0) } }) {
+                add(i, i, .idCard, "zh-id-checksum"); continue
+            }
+            let upper = chars.map { isASCIILower($0) ? $0 - 32 : $0 }
+            if Checksums.validIBAN(upper) && isASCIIUpper(chars[0]) { add(i, i, .account, "iban"); continue }
+            if len == 17 && t[i].digits >= 5 && t[i].letters >= 2 && upper == chars &&
+                !chars.contains(73) && !chars.contains(79) && !chars.contains(81) { add(i, i, .vehicle, "vin"); continue }
+            // A quantity with a unit or an ordinal: `100mg`, `5th`, `10am`.
+            var d = 0
+            while d < len && isASCIIDigit(chars[d]) { d += 1 }
+            if d > 0 && d < len && Lexicon.unitSuffixes.contains(upperKey(chars, d, len)) { continue }
+            let digitsCount = Int(t[i].digits)
+            if digitsCount >= 5 || (digitsCount >= 4 && len >= 7) { add(i, i, cueBefore(i) ?? .id, "alnum-id") }
+        }
+    }
+
+    // MARK: dates written with words
+
+    func dayOrdinal(_ i: Int) -> Bool {
+        guard i >= 0 && i < count else { return false }
+        if let v = numberValue(i), t[i].length <= 2 { return v >= 1 && v <= 31 }
+        if t[i].kind == .alnum {
+            let k = keys[i]
+            for suf in ["ST", "ND", "RD", "TH"] where k.hasSuffix(suf) {
+                if let v = Int(k.dropLast(2)), v >= 1 && v <= 31 { return true }
+            }
+        }
+        return false
+    }
+    func isYear(_ i: Int) -> Bool {
+        guard let v = numberValue(i), t[i].length == 4 else { return false }
+        return v >= 1800 && v <= 2100
+    }
+
+    /// `May 4, 2023`, `4th of May 2023`, `March 2019`, `Jan. 5`, weekdays and holidays.
+    mutating func detectWordDates() {
+        for i in 0..<count where t[i].kind == .word && !claimed[i] {
+            let key = keys[i]
+            if let _ = Lexicon.monthNumber[key] {
+                guard isCapitalised(i) else { continue }
+                var start = i, end = i
+                var j = i + 1
+                if isPunct(j, 46) && glued(j) { j += 1 }
+                var hasNumber = false
+                if sameLine(j) && dayOrdinal(j) && !isYear(j) {
+                    end = j; j += 1; hasNumber = true
+                    if isPunct(j, 44) { j += 1 }
+                    if sameLine(j) && isYear(j) { end = j; j += 1 }
+                } else if sameLine(j) && isYear(j) {
+                    end = j; j += 1; hasNumber = true
+                } else if isPunct(j, 39) && j + 1 < count && t[j + 1].kind == .number && t[j + 1].length == 2 {
+                    end = j + 1; hasNumber = true
+                }
+                // Day before the month: `4 May`, `4th of May`.
+                var p = i - 1
+                if p >= 0 && keys[p] == "OF" { p -= 1 }
+                if p >= 0 && dayOrdinal(p) && !claimed[p] && !t[i].newlineBefore {
+                    start = p; hasNumber = true
+                    if end == i, sameLine(i + 1), isPunct(i + 1, 44) || isYear(i + 1) {
+                        let y = isYear(i + 1) ? i + 1 : i + 2
+                        if isYear(y) { end = y }
+                    }
+                }
+                let fullName = Lexicon.monthFullNames.contains { $0.uppercased() == key } && key != "MAY"
+                if hasNumber || (fullName && isTitleCase(i)) {
+                    add(start, end, .date, hasNumber ? "date-words" : "month-name")
+                }
+                continue
+            }
+            if (Lexicon.weekdays.contains(key) || Lexicon.holidays.contains(key)) && isCapitalised(i) {
+                add(i, i, .date, Lexicon.weekdays.contains(key) ? "weekday" : "holiday")
+            }
+        }
+    }
+
+    // MARK: addresses
+
+    func isStreetSuffix(_ i: Int) -> Bool {
+        guard i < count, t[i].kind == .word, isCapitalised(i) else { return false }
+        return Lexicon.streetSuffixes.contains(keys[i])
+    }
+    func foreignStreetName(_ i: Int) -> Bool {
+        guard i < count, t[i].kind == .word, isCapitalised(i), t[i].length >= 5 else { return false }
+        let k = keys[i]
+        return Lexicon.foreignStreetEndings.contains { k.hasSuffix($0) && k.count > $0.count + 1 }
+    }
+
+    /// `123 Main Street Apt 4`, `6750 Koskikatu 25`, `Rue de Piétrain 371`, `PO Box 77`, `Suite 727`.
+    mutating func detectAddresses() {
+        var i = 0
+        while i < count {
+            if claimed[i] { i += 1; continue }
+            // House number, up to five words, a street suffix.
+            if t[i].kind == .number || (t[i].kind == .alnum && t[i].digits <= 5), t[i].digits <= 6 {
+                var j = i + 1, words = 0
+                var suffixAt = -1
+                while j < count && sameLine(j) && words < 6 {
+                    if isStreetSuffix(j) && words >= 1 { suffixAt = j }
+                    if isCapitalised(j) || (t[j].kind == .alnum && t[j].digits <= 3) || (isWord(j) && ["N", "S", "E", "W"].contains(keys[j])) {
+                        words += 1; j += 1
+                        if isPunct(j, 46) && glued(j) && suffixAt == j - 1 { j += 1 }
+                        continue
+                    }
+                    break
+                }
+                if suffixAt > i {
+                    var end = suffixAt
+                    if isPunct(end + 1, 46) && glued(end + 1) { end += 1 }
+                    end = unitEnd(after: end)
+                    add(i, end, .address, "street-number")
+                    i = end + 1; continue
+                }
+                if i + 1 < count, foreignStreetName(i + 1), sameLine(i + 1) {
+                    var end = i + 1
+                    if end + 1 < count, t[end + 1].kind == .number, sameLine(end + 1), t[end + 1].length <= 4 { end += 1 }
+                    add(i, unitEnd(after: end), .address, "street-foreign")
+                    i = end + 1; continue
+                }
+            }
+            if t[i].kind == .word {
+                let k = keys[i]
+                // `Koskikatu 25`
+                if foreignStreetName(i), i + 1 < count, t[i + 1].kind == .number, sameLine(i + 1), t[i + 1].length <= 4 {
+                    add(i, unitEnd(after: i + 1), .address, "street-foreign"); i += 2; continue
+                }
+                // `Rue de Piétrain 371`, `ul. Więckowskiego Stefana 28`
+                if Lexicon.foreignStreetPrefixes.contains(k) && isCapitalised(i) || (k == "UL" && isPunct(i + 1, 46)) {
+                    var j = i + 1, words = 0
+                    if isPunct(j, 46) { j += 1 }
+                    while j < count && sameLine(j) && words < 5 && (isWord(j) || isPunct(j, 39)) { words += 1; j += 1 }
+                    if words >= 1, j < count, t[j].kind == .number, sameLine(j), t[j].length <= 4 {
+                        add(i, unitEnd(after: j), .address, "street-foreign"); i = j + 1; continue
+                    }
+                }
+                // `PO Box 123`, `P.O. Box 123`
+                if k == "BOX", i + 1 < count, t[i + 1].kind == .number, i >= 1 {
+                    var a = i - 1
+                    if isPunct(a, 46) { a -= 1 }
+                    if a >= 0 && (keys[a] == "PO" || keys[a] == "O") {
+                        if keys[a] == "O" && a >= 2 { a -= 2 }
+                        add(max(a, 0), i + 1, .address, "po-box"); i += 2; continue
+                    }
+                }
+                // `Suite 727`, `Apt. 864`
+                if ["APT", "APARTMENT", "SUITE", "STE"].contains(k) && isCapitalised(i) {
+                    var j = i + 1
+                    if isPunct(j, 46) { j += 1 }
+                    if isPunct(j, 35) { j += 1 }
+                    if j < count && sameLine(j) && (t[j].kind == .number || t[j].kind == .alnum) {
+                        add(i, j, .address, "unit"); i = j + 1; continue
+                    }
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// Extends an address over `, Apt 4B` / `Suite 200` / `#12` right after token `i`.
+    func unitEnd(after i: Int) -> Int {
+        var j = i + 1
+        if isPunct(j, 44) { j += 1 }
+        guard j < count, sameLine(j) else { return i }
+        if isPunct(j, 35), j + 1 < count, t[j + 1].kind == .number || t[j + 1].kind == .alnum { return j + 1 }
+        guard isWord(j), Lexicon.unitWords.contains(keys[j]) else { return i }
+        var m = j + 1
+        if isPunct(m, 46) { m += 1 }
+        if isPunct(m, 35) { m += 1 }
+        if m < count && sameLine(m) && (t[m].kind == .number || t[m].kind == .alnum || (isWord(m) && t[m].length == 1)) { return m }
+        return i
+    }
+
+    // MARK: organisations
+
+    func orgSuffixLength(_ i: Int) -> Int {
+        guard isCapitalised(i) else { return 0 }
+        if Lexicon.orgSuffixes.contains(keys[i]) { return 1 }
+        if let firsts = Lexicon.orgSecondWords[keys[i]], i >= 1, isCapitalised(i - 1), firsts.contains(keys[i - 1]) { return 2 }
+        return 0
+    }
+
+    /// `Massachusetts General Hospital`, `University of Michigan Medical Center`, `Acme Labs Inc.`
+    mutating func detectOrganisations() {
+        var i = 0
+        while i < count {
+            let len = orgSuffixLength(i)
+            guard len > 0, !claimed[i] else {
+                // `works at X`, `employed by X`, `Employer: X`
+                if t[i].kind == .word, Lexicon.orgCueWords.contains(keys[i]) {
+                    var j = i + 1
+                    if j < count && (keys[j] == "AT" || keys[j] == "BY" || keys[j] == "FOR" || isPunct(j, 58)) { j += 1 }
+                    let a = j
+                    while j < count && sameLine(j) && j - a < 5 && isCapitalised(j) && !claimed[j] { j += 1 }
+                    if j > a { add(a, j - 1, .organization, "org-cue"); i = j; continue }
+                }
+                i += 1; continue
+            }
+            var a = i - len + 1
+            // Left: capitalised words and connectors, not starting with a connector.
+            var j = a - 1
+            while j >= 0 && a - j <= 6 && !claimed[j] && sameLine(j + 1) {
+                if isCapitalised(j) && keys[j] != "THE" && !(sentenceStart(j) && Lexicon.commonWords.contains(keys[j]) && !["GENERAL", "MEMORIAL", "REGIONAL", "CENTRAL", "NORTH", "SOUTH", "EAST", "WEST", "UNIVERSITY", "MEDICAL"].contains(keys[j])) {
+                    a = j; j -= 1; continue
+                }
+                if (isPunct(j, 46) || isPunct(j, 39)) && j >= 1 && isCapitalised(j - 1) && glued(j) { j -= 1; continue }   // `St.`
+                if (keys[j] == "OF" || keys[j] == "AND" || isPunct(j, 38)) && j >= 1 && isCapitalised(j - 1) && keys[j - 1] != "THE" { j -= 1; continue }
+                break
+            }
+            // Right: `of Pennsylvania`, `Inc.`
+            var b = i
+            var m = i + 1
+            while m + 1 < count && sameLine(m) && (keys[m] == "OF" || keys[m] == "FOR" || isPunct(m, 38)) {
+                var q = m + 1
+                if keys[q] == "THE" { q += 1 }
+                guard q < count, isCapitalised(q) else { break }
+                while q + 1 < count && isCapitalised(q + 1) && sameLine(q + 1) && q - m < 5 { q += 1 }
+                b = q; m = q + 1
+            }
+            if isPunct(b + 1, 46) && glued(b + 1) && ["INC", "LTD", "CORP", "CO", "LLC"].contains(keys[b]) { b += 1 }
+            let hasName = a < i - len + 1 || b > i
+            if hasName {
+                let isHospital = (a...b).contains { Lexicon.hospitalSuffixes.contains(keys[$0]) } ||
+                    (a...b).contains { keys[$0] == "CENTER" || keys[$0] == "CENTRE" }
+                add(a, b, isHospital ? .hospital : .organization, isHospital ? "hospital-suffix" : "org-suffix")
+                i = b + 1; continue
+            }
+            i += 1
+        }
+    }
+
+    // MARK: names
+
+    func isInitial(_ i: Int) -> Bool {
+        i < count && isWord(i) && t[i].length == 1 && isUpperLetter(first(i)) && isPunct(i + 1, 46) && glued(i + 1)
+    }
+
+    /// Last token of a name starting at `i`: capitalised words, initials (`P.`), hyphenated parts.
+    /// `strict` refuses common words (used when no cue vouches for the name).
+    func nameEnd(from i: Int, maxWords: Int = 4, strict: Bool) -> Int? {
+        var j = i, words = 0, last: Int? = nil
+        while j < count && words < maxWords && !claimed[j] {
+            if j > i && !sameLine(j) { break }
+            if isInitial(j) { last = j + 1; j += 2; words += 1; continue }
+            guard isCapitalised(j) else { break }
+            let k = keys[j]
+            if Lexicon.personTitles.contains(k) || Lexicon.credentials.contains(k) && isAllCaps(j) { break }
+            if Lexicon.idCueWords[k] != nil && (isAllCaps(j) || words > 0) { break }
+            if strict && Lexicon.commonWords.contains(k) && !(Lexicon.surnameRank[k] != nil && words > 0) { break }
+            if Lexicon.streetSuffixes.contains(k) && words > 0 && !isTitleCase(j) { break }
+            last = j; j += 1; words += 1
+            // Hyphenated or apostrophe-joined parts: `Smith-Jones`.
+            if isPunct(j, 45) && glued(j) && glued(j + 1) && isCapitalised(j + 1) { last = j + 1; j += 2 }
+        }
+        return last
+    }
+
+    mutating func detectNames() {
+        for i in 0..<count where t[i].kind == .word && !claimed[i] {
+            let k = keys[i]
+            // Title cue: `Dr. Brown`, `Mrs Patel`.
+            if Lexicon.personTitles.contains(k) && (isCapitalised(i) || k == "DR") {
+                var j = i + 1
+                if isPunct(j, 46) && glued(j) { j += 1 }
+                if j < count, sameLine(j), let e = nameEnd(from: j, strict: false) { add(j, e, .name, "title-cue"); continue }
+            }
+            // Credential after: `Jane Roe, MD`.
+            if Lexicon.credentials.contains(k) && isAllCaps(i) && t[i].length >= 2 {
+                var j = i - 1
+                if isPunct(j, 44) { j -= 1 }
+                var a = -1
+                while j >= 0 && i - j <= 5 && !claimed[j] && (isCapitalised(j) || isInitial(j) || (isPunct(j, 46) && j >= 1 && isInitial(j - 1))) && !Lexicon.credentials.contains(keys[j]) {
+                    if isCapitalised(j) && Lexicon.commonWords.contains(keys[j]) && Lexicon.surnameRank[keys[j]] == nil { break }
+                    a = j; j -= 1
+                }
+                if a >= 0 && a < i { add(a, i - 1 - (isPunct(i - 1, 44) ? 1 : 0), .name, "credential-cue") }
+                continue
+            }
+            // Header or phrase cue: `Name: X`, `Patient: X`, `seen by X`, `pt X`, `wife Mary`.
+            if Lexicon.nameCueWords.contains(k) {
+                var j = i + 1
+                var vouched = false
+                if Lexicon.byCueWords.contains(k) {
+                    if j < count && keys[j] == "BY" { j += 1; vouched = true } else if k != "CALLED" && k != "REFERRED" { continue }
+                }
+                if j < count && keys[j] == "NAME" { j += 1 }
+                if isPunct(j, 58) || isPunct(j, 45) { j += 1; vouched = true }
+                if isPunct(j, 35) || isPunct(j, 42) { j += 1 }
+                if j < count, sameLine(j) || vouched, !claimed[j] {
+                    if isPunct(j - 1, 58), t[j].newlineBefore { continue }
+                    let strict = !vouched
+                    if let e = nameEnd(from: j, strict: strict) {
+                        var end = e
+                        // `Smith, John`
+                        if isPunct(end + 1, 44), sameLine(end + 2), let e2 = nameEnd(from: end + 2, maxWords: 2, strict: true),
+                           Lexicon.firstNames.contains(keys[end + 2]) { end = e2 }
+                        add(j, end, .name, "name-cue"); continue
+                    }
+                }
+            }
+            // Speech: `says Iwase`.
+            if Lexicon.speechVerbs.contains(k), i + 1 < count, sameLine(i + 1), let e = nameEnd(from: i + 1, maxWords: 3, strict: true) {
+                add(i + 1, e, .name, "speech-cue"); continue
+            }
+            guard isCapitalised(i) else { continue }
+            // Dictionary: a first name, optionally with middle initials and a surname.
+            if Lexicon.firstNames.contains(k) {
+                if isAllCaps(i) {
+                    // Upper-case text needs a surname right after to count.
+                    if i + 1 < count, sameLine(i + 1), isAllCaps(i + 1), let r = Lexicon.surnameRank[keys[i + 1]], r <= 20000,
+                       !Lexicon.commonWords.contains(keys[i + 1]) { add(i, i + 1, .name, "name-dict") }
+                    continue
+                }
+                let followsPossessive = i + 1 < count && isPunct(i + 1, 39)
+                if followsPossessive && i + 2 < count && ["SIGN", "SYNDROME", "DISEASE", "TEST"].contains(keys[min(i + 3, count - 1)]) { continue }
+                let e = nameEnd(from: i, strict: false) ?? i
+                add(i, e, .name, e > i ? "name-dict" : "first-name-dict"); continue
+            }
+            // A known surname mid-sentence, not a common word: `spoke with Kowalski`.
+            if isTitleCase(i), !sentenceStart(i), let r = Lexicon.surnameRank[k], r <= 8000, !Lexicon.commonWords.contains(k),
+               !Lexicon.streetSuffixes.contains(k), !(i + 1 < count && isPunct(i + 1, 39)) {
+                let e = nameEnd(from: i, maxWords: 2, strict: true) ?? i
+                add(i, e, .name, "surname-dict"); continue
+            }
+        }
+    }
+
+    // MARK: places
+
+    /// `Springfield, IL 62704`, `Boston`, `lives in Khandallah`.
+    mutating func detectPlaces() {
+        var i = 0
+        while i < count {
+            guard t[i].kind == .word, !claimed[i], isCapitalised(i) else { i += 1; continue }
+            // Capitalised words, a comma, a state: `Springfield, IL`.
+            var j = i
+            while j + 1 < count && j - i < 3 && isCapitalised(j + 1) && sameLine(j + 1) && !claimed[j + 1] { j += 1 }
+            if isPunct(j + 1, 44), j + 2 < count, sameLine(j + 2), isWord(j + 2),
+               (Lexicon.usStateAbbreviations.contains(keys[j + 2]) && isAllCaps(j + 2)) || Lexicon.usStates.contains(keys[j + 2]),
+               !Lexicon.commonWords.contains(keys[i]) || Lexicon.cities.contains(keys[i]) {
+                add(i, j, .city, "city-state")
+                var z = j + 3
+                if z < count && isWord(z) && Lexicon.usStates.contains(keys[j + 2]) == false && isCapitalised(z) { z += 0 }
+                if z < count, sameLine(z), t[z].kind == .number, t[z].length == 5, !claimed[z] {
+                    var e = z
+                    if isPunct(z + 1, 45), z + 2 < count, t[z + 2].kind == .number, t[z + 2].length == 4 { e = z + 2 }
+                    add(z, e, .zip, "zip")
+                }
+                i = j + 1; continue
+            }
+            let k = keys[i]
+            if i + 1 < count, sameLine(i + 1), isCapitalised(i + 1), Lexicon.twoWordCities.contains(k + " " + keys[i + 1]) {
+                add(i, i + 1, .city, "city-gazetteer"); i += 2; continue
+            }
+            if Lexicon.cities.contains(k) && isTitleCase(i) { add(i, i, .city, "city-gazetteer"); i += 1; continue }
+            i += 1
+        }
+        // Cue phrases.
+        for i in 0..<count where t[i].kind == .word && Lexicon.placeCueWords.contains(keys[i]) {
+            var j = i + 1
+            if j < count && ["IN", "TO", "AT", "FROM", "OF", "NEAR"].contains(keys[j]) { j += 1 }
+            let a = j
+            while j < count && sameLine(j) && j - a < 3 && isCapitalised(j) && !claimed[j] && !Lexicon.weekdays.contains(keys[j]) { j += 1 }
+            if j > a { add(a, j - 1, .city, "place-cue") }
+        }
+    }
+}

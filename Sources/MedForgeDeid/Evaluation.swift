@@ -1,0 +1,140 @@
+// Span-level evaluation against gold annotations: recall per gold type (overlap and full
+// coverage), precision per predicted type (a prediction is correct if it overlaps any gold span).
+
+import Foundation
+
+public struct GoldSpan: Sendable, Hashable {
+    public var start: Int, end: Int, type: String
+    public init(start: Int, end: Int, type: String) { self.start = start; self.end = end; self.type = type }
+}
+
+public struct GoldDocument: Sendable {
+    public var text: String
+    public var spans: [GoldSpan]
+    public init(text: String, spans: [GoldSpan]) { self.text = text; self.spans = spans }
+}
+
+public struct EvaluationReport: Sendable {
+    public struct Counts: Sendable { public var total = 0, overlap = 0, full = 0 }
+    public var recall: [String: Counts] = [:]           // by gold type
+    public var precision: [String: (correct: Int, total: Int)] = [:]   // by predicted type
+    public var excluded: Set<String> = []
+    public var documents = 0
+    public var characters = 0
+
+    public var overallRecall: (overlap: Double, full: Double) {
+        let c = recall.filter { !excluded.contains($0.key) }.values
+        let total = c.reduce(0) { $0 + $1.total }
+        guard total > 0 else { return (0, 0) }
+        return (Double(c.reduce(0) { $0 + $1.overlap }) / Double(total), Double(c.reduce(0) { $0 + $1.full }) / Double(total))
+    }
+    public var overallPrecision: Double {
+        let total = precision.values.reduce(0) { $0 + $1.total }
+        return total == 0 ? 1 : Double(precision.values.reduce(0) { $0 + $1.correct }) / Double(total)
+    }
+
+    /// A fixed-width table for the terminal.
+    public func table(title: String) -> String {
+        var lines = ["== \(title): \(documents) documents, \(characters) characters"]
+        lines.append("gold type              n   recall(overlap)  recall(full)")
+        for (type, c) in recall.sorted(by: { $0.key < $1.key }) {
+            let note = excluded.contains(type) ? "  (not PHI; excluded from overall)" : ""
+            lines.append(String(format: "%-18@ %6d   %.3f            %.3f%@", type as NSString, c.total,
+                                ratio(c.overlap, c.total), ratio(c.full, c.total), note as NSString))
+        }
+        lines.append("predicted type         n   precision(overlap)")
+        for (type, p) in precision.sorted(by: { $0.key < $1.key }) {
+            lines.append(String(format: "%-18@ %6d   %.3f", type as NSString, p.total, ratio(p.correct, p.total)))
+        }
+        let r = overallRecall
+        lines.append(String(format: "OVERALL recall(overlap) %.3f  recall(full) %.3f  precision %.3f", r.overlap, r.full, overallPrecision))
+        return lines.joined(separator: "\n")
+    }
+
+    func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
+}
+
+public enum Evaluator {
+    /// Scores `deid` on `documents`. Gold types in `excluded` are reported but left out of the overall recall;
+    /// predictions overlapping them are not counted as errors.
+    public static func evaluate(_ documents: [GoldDocument], deid: Deidentifier, excluded: Set<String> = []) -> EvaluationReport {
+        var report = EvaluationReport()
+        report.excluded = excluded
+        let results = parallelMap(documents) { deid.detect($0.text).spans }
+        for (doc, predicted) in zip(documents, results) {
+            report.documents += 1
+            report.characters += doc.text.unicodeScalars.count
+            for g in doc.spans where g.end > g.start {
+                var c = report.recall[g.type] ?? .init()
+                c.total += 1
+                if predicted.contains(where: { $0.start < g.end && $0.end > g.start }) { c.overlap += 1 }
+                if covered(g, by: predicted) { c.full += 1 }
+                report.recall[g.type] = c
+            }
+            for p in predicted {
+                var e = report.precision[p.type.rawValue] ?? (0, 0)
+                e.total += 1
+                if doc.spans.contains(where: { $0.start < p.end && $0.end > p.start }) { e.correct += 1 }
+                report.precision[p.type.rawValue] = e
+            }
+        }
+        return report
+    }
+
+    /// True when every non-space scalar of the gold span lies inside some predicted span.
+    static func covered(_ g: GoldSpan, by predicted: [PHISpan]) -> Bool {
+        var pos = g.start
+        for p in predicted.sorted(by: { $0.start < $1.start }) where p.end > pos && p.start <= pos {
+            pos = max(pos, p.end)
+            if pos >= g.end { return true }
+        }
+        return pos >= g.end
+    }
+
+    /// Presidio-research `synth_dataset_v2.json`: offsets are Python code points, i.e. Unicode scalars.
+    public static func loadPresidio(_ data: Data) throws -> [GoldDocument] {
+        guard let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
+            throw DeidError.invalidInput(expected: "a JSON list of {full_text, spans}", found: "another JSON shape")
+        }
+        return list.compactMap { item in
+            guard let text = item["full_text"] as? String else { return nil }
+            let spans = (item["spans"] as? [[String: Any]] ?? []).compactMap { s -> GoldSpan? in
+                guard let a = s["start_position"] as? Int, let b = s["end_position"] as? Int, let t = s["entity_type"] as? String else { return nil }
+                return GoldSpan(start: a, end: b, type: t)
+            }
+            return GoldDocument(text: text, spans: spans)
+        }
+    }
+
+    /// Presidio types that are not identifiers under HIPAA Safe Harbor.
+    public static let presidioNonPHI: Set<String> = ["TITLE", "NRP"]
+}
+
+/// Order-preserving map over both cores.
+public func parallelMap<T, R>(_ items: [T], workers: Int = ProcessInfo.processInfo.activeProcessorCount, _ body: (T) -> R) -> [R] {
+    if items.count < 2 || workers < 2 { return items.map(body) }
+    var out = [R?](repeating: nil, count: items.count)
+    let chunk = max(1, (items.count + workers * 4 - 1) / (workers * 4))
+    let chunks = (items.count + chunk - 1) / chunk
+    out.withUnsafeMutableBufferPointer { buf in
+        let base = buf
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let a = c * chunk, b = min(items.count, a + chunk)
+            for i in a..<b { base[i] = body(items[i]) }
+        }
+    }
+    let done = out.compactMap { $0 }
+    precondition(done.count == items.count, "parallelMap: every slot is written by exactly one chunk")
+    return done
+}
+
+public enum DeidError: Error, CustomStringConvertible, Sendable {
+    case invalidInput(expected: String, found: String)
+    case io(path: String, reason: String)
+    public var description: String {
+        switch self {
+        case let .invalidInput(expected, found): return "invalid input: expected \(expected), found \(found)"
+        case let .io(path, reason): return "\(path): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,193 @@
+// Word lists the English detectors consult. Keys are upper-case. Name lists come from the
+// US Census 1990 files embedded in NameLists.swift; everything else here is hand-written.
+
+enum Lexicon {
+    static func words(_ text: String) -> Set<String> {
+        Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.uppercased() })
+    }
+
+    static let firstNames: Set<String> = words(NameLists.firstNames).subtracting(commonWords)
+
+    /// Surname -> frequency rank (1 = most common).
+    static let surnameRank: [String: Int] = {
+        var d: [String: Int] = [:]
+        for (i, w) in NameLists.surnames.split(whereSeparator: { $0 == " " || $0 == "\n" }).enumerated() {
+            let key = String(w)
+            if d[key] == nil { d[key] = i + 1 }
+        }
+        return d
+    }()
+
+    /// Capitalised words that are names in the census lists but far more often English, clinical
+    /// or eponymous terms. They are never taken as names from the dictionaries alone.
+    static let commonWords: Set<String> = words("""
+    a an the and or but if of in on at to for from by with without as is are was were be been being
+    he she it they we you i me him her his hers its their them our us your my mine this that these those
+    who whom whose which what when where why how all any some no not none one two three four five six
+    seven eight nine ten first second third last next new old young good well better best bad worse
+    worst high low left right upper lower normal stable fair poor mild moderate severe acute chronic
+    today tomorrow yesterday tonight now then soon later early late day days week weeks month months
+    year years hour hours minute minutes time times date am pm morning evening night noon midnight
+    may will can could shall should would might must did does do done had has have having get got
+    go going went come came see seen saw look said says say tell told ask asked give given take taken
+    make made put keep kept let set run ran walk walked stand sit lie lay rest sleep eat ate drink
+    patient patients pt pts doctor nurse md rn np pa do dr mr mrs ms miss prof sir madam mother father
+    son daughter wife husband brother sister family friend care clinic hospital unit room bed floor
+    history exam physical plan assessment impression diagnosis problem problems note notes report
+    chief complaint hpi ros pmh psh meds allergies social vitals labs imaging results review
+    foley cv o2 bp hr rr temp spo2 iv im po pr prn bid tid qid qd qhs hs ac pc npo dnr dni cpr
+    ct mri xr ekg ecg echo eeg emg us cbc bmp cmp lft inr ptt ua abg icu er ed or pacu sicu micu nicu
+    blood heart lung lungs liver kidney brain chest head neck back arm arms leg legs hand hands foot
+    feet eye eyes ear ears nose mouth skin bone bones joint joints muscle stomach abdomen pelvis
+    pain fever cough nausea vomiting diarrhea rash swelling edema bleeding weakness fatigue dizziness
+    wound drain tube line lines catheter stent graft shunt port pump mask cannula vent ventilator
+    white black brown green gray grey red blue gold silver rose lily iris ivy violet hazel amber ruby
+    pearl jade coral olive sage dawn eve faith hope grace joy love mercy charity patience prudence
+    honor justice liberty star summer winter autumn spring april june july august january march
+    will bill mark jack frank grant hunter king queen prince duke earl baron bishop pope judge
+    major sergeant captain colonel general private chase cash rich price cost bond banks stone wood
+    woods hill hills lake river ford field fields park street lane way road house home town city
+    state county court hall wall gate bridge church chapel mill miles long short small large little
+    big tall strong hardy sharp swift quick cook baker butler carter cooper fisher gardner hunter
+    mason miller porter potter smith taylor turner walker ward weaver young page reed bell case
+    gene genes cell cells rna dna hiv hcv hbv tb uti copd chf cad mi cva tia dvt pe gi gu ent ob gyn
+    bun cr na k cl co2 glucose sodium potassium calcium magnesium iron zinc lead tin
+    lasix coumadin heparin insulin tylenol advil motrin aspirin morphine dilaudid ativan haldol
+    parkinson parkinsons alzheimer alzheimers crohn crohns hodgkin hodgkins graves addison cushing
+    down wilson hashimoto babinski romberg murphy mcburney kernig brudzinski homan homans tinel phalen
+    apgar glasgow swan ganz whipple nissen hartmann roux billroth kocher pfannenstiel gleason breslow
+    clark lyme epstein barr guillain barre bowman wernicke korsakoff cheyne stokes kussmaul austin
+    flint osler virchow trousseau chvostek levine mallory weiss zenker barrett bence jones holter
+    doppler coombs gram wright giemsa kaposi hickman penrose pratt jackson kirschner steinmann
+    denver ace bell bells marfan turner klinefelter tourette reye raynaud sjogren still kawasaki
+    paget pagets meniere bartholin skene cooper lisfranc colles smith barton bennett monteggia
+    galeazzi salter harris weber maisonneuve jones boxer rolando
+    mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
+    north south east west central general memorial regional university medical center health
+    hello hi dear thanks thank please yes ok okay sure great nice fine
+    """)
+
+    static let monthNumber: [String: Int] = [
+        "JANUARY": 1, "JAN": 1, "FEBRUARY": 2, "FEB": 2, "MARCH": 3, "MAR": 3, "APRIL": 4, "APR": 4,
+        "MAY": 5, "JUNE": 6, "JUN": 6, "JULY": 7, "JUL": 7, "AUGUST": 8, "AUG": 8, "SEPTEMBER": 9,
+        "SEPT": 9, "SEP": 9, "OCTOBER": 10, "OCT": 10, "NOVEMBER": 11, "NOV": 11, "DECEMBER": 12, "DEC": 12,
+    ]
+    static let monthFullNames = ["January", "February", "March", "April", "May", "June", "July",
+                                 "August", "September", "October", "November", "December"]
+    static let weekdays: Set<String> = words("MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY")
+    static let holidays: Set<String> = words("CHRISTMAS THANKSGIVING EASTER HALLOWEEN HANUKKAH RAMADAN")
+
+    /// Words before a person's name.
+    static let personTitles: Set<String> = words("DR DOCTOR MR MRS MS MISS MX PROF PROFESSOR SIR MADAM DAME")
+    /// Credentials after a clinician's name (`Jane Roe, MD`).
+    static let credentials: Set<String> = words("MD DO RN NP PA PHD DDS DMD LPN CNA CRNA PAC MBBS FACS FACP DPM PHARMD LCSW")
+    /// Header or phrase words after which a name follows (`Patient: Jane Roe`, `seen by John`).
+    static let nameCueWords: Set<String> = words("""
+    NAME PATIENT PT ATTENDING PHYSICIAN PROVIDER SURGEON RESIDENT INTERN PCP CONSULTANT NURSE
+    SIGNED COSIGNED DICTATED TRANSCRIBED AUTHOR CC CONTACT NOK GUARDIAN MOTHER FATHER WIFE HUSBAND SON
+    DAUGHTER BROTHER SISTER SPOUSE PARTNER FRIEND NEIGHBOR CAREGIVER REFERRING REFERRED SEEN
+    EXAMINED EVALUATED INTERPRETED REVIEWED ACCOMPANIED VISITED CALLED PER
+    """)
+    /// Cue words that need a following `by` (`seen by`) before the name.
+    static let byCueWords: Set<String> = words("SIGNED COSIGNED DICTATED TRANSCRIBED SEEN EXAMINED EVALUATED INTERPRETED REVIEWED ACCOMPANIED VISITED CALLED REFERRED")
+    /// Verbs after which a name is the speaker (`says Iwase`).
+    static let speechVerbs: Set<String> = words("SAYS SAID ASKED TOLD CALLS CALLED NAMED")
+
+    static let streetSuffixes: Set<String> = words("""
+    STREET ST AVENUE AVE AV ROAD RD BOULEVARD BLVD LANE LN DRIVE DR COURT CT WAY PLACE PL TERRACE TER
+    CIRCLE CIR HIGHWAY HWY PARKWAY PKWY SQUARE SQ TRAIL TRL PLAZA ALLEY ROW CRESCENT CLOSE PIKE
+    EXPRESSWAY TURNPIKE LOOP RUN PATH WALK GARDENS HEIGHTS SQUARES VIEW
+    """)
+    /// Endings of street names in other languages (`Koskikatu`, `Hammarvägen`, `Brixtonlaan`).
+    static let foreignStreetEndings: [String] = ["KATU", "TIE", "GATAN", "GATA", "GADE", "VÄGEN", "VEGEN",
+        "VEIEN", "VEJ", "STRASSE", "STRAßE", "STR", "WEG", "LAAN", "STRAAT", "PLEIN", "GASSE", "ALLEE", "KUJA", "POLKU"]
+    /// Words that begin a street name in other languages (`Rue de ...`, `Via ...`, `ul. ...`).
+    static let foreignStreetPrefixes: Set<String> = words("RUE VIA CALLE AVENIDA RUA UL ULICA PIAZZA CARRER CAMINO CHEMIN BOULEVARD STRADA")
+    static let unitWords: Set<String> = words("APT APARTMENT SUITE STE UNIT RM ROOM FL FLOOR BLDG BUILDING")
+
+    static let orgSuffixes: Set<String> = words("""
+    HOSPITAL HOSPITALS CLINIC CLINICS INFIRMARY HOSPICE SANATORIUM UNIVERSITY COLLEGE SCHOOL ACADEMY
+    INSTITUTE FOUNDATION INC LLC LTD LLP CORP CORPORATION COMPANY CO GROUP ASSOCIATES PARTNERS PHARMACY
+    LABORATORIES LABS BANK CHURCH HEALTHCARE HEALTHSYSTEM AGENCY ORCHESTRA SOCIETY ASSOCIATION
+    """)
+    static let hospitalSuffixes: Set<String> = words("HOSPITAL HOSPITALS CLINIC CLINICS INFIRMARY HOSPICE SANATORIUM HEALTHCARE")
+    /// `X Medical Center`, `Y Health System`, `Z Nursing Home`: second word of two-word suffixes.
+    static let orgSecondWords: [String: Set<String>] = [
+        "CENTER": words("MEDICAL HEALTH CANCER TRAUMA REHABILITATION REHAB SURGICAL SURGERY DIALYSIS CARE HEART"),
+        "CENTRE": words("MEDICAL HEALTH CANCER TRAUMA REHABILITATION CARE"),
+        "SYSTEM": words("HEALTH"), "HOME": words("NURSING CARE"), "NETWORK": words("HEALTH"),
+        "SERVICES": words("HEALTH MEDICAL"),
+    ]
+    /// Connectors allowed inside organisation names.
+    static let orgConnectors: Set<String> = words("OF THE AND &")
+    /// Words after which a capitalised phrase is an employer/organisation.
+    static let orgCueWords: Set<String> = words("EMPLOYER WORKS EMPLOYED")
+
+    /// Phrases after which capitalised words are a place (`lives in Springfield`).
+    static let placeCueWords: Set<String> = words("LIVES RESIDES RESIDENT MOVED BORN NATIVE TRAVELED TRAVELLED TRIP ARRIVED RELOCATED HOMETOWN VISITING")
+
+    static let usStateAbbreviations: Set<String> = words("""
+    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC
+    ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR
+    """)
+    static let usStates: Set<String> = words("""
+    ALABAMA ALASKA ARIZONA ARKANSAS CALIFORNIA COLORADO CONNECTICUT DELAWARE FLORIDA GEORGIA HAWAII
+    IDAHO ILLINOIS INDIANA IOWA KANSAS KENTUCKY LOUISIANA MAINE MARYLAND MASSACHUSETTS MICHIGAN
+    MINNESOTA MISSISSIPPI MISSOURI MONTANA NEBRASKA NEVADA OHIO OKLAHOMA OREGON PENNSYLVANIA TENNESSEE
+    TEXAS UTAH VERMONT VIRGINIA WASHINGTON WISCONSIN WYOMING
+    """)
+    /// Cities that identify by themselves. A short hand-written gazetteer of large US cities.
+    static let cities: Set<String> = words("""
+    BOSTON CHICAGO HOUSTON PHOENIX PHILADELPHIA DALLAS AUSTIN JACKSONVILLE COLUMBUS CHARLOTTE
+    INDIANAPOLIS SEATTLE DENVER NASHVILLE DETROIT PORTLAND MEMPHIS LOUISVILLE BALTIMORE MILWAUKEE
+    ALBUQUERQUE TUCSON FRESNO SACRAMENTO ATLANTA MIAMI OAKLAND MINNEAPOLIS TULSA CLEVELAND WICHITA
+    ARLINGTON TAMPA PITTSBURGH CINCINNATI ANCHORAGE HONOLULU OMAHA RALEIGH BUFFALO NEWARK SPRINGFIELD
+    WORCESTER CAMBRIDGE PROVIDENCE HARTFORD ALBANY ROCHESTER SYRACUSE RICHMOND NORFOLK SAVANNAH
+    BIRMINGHAM MONTGOMERY KNOXVILLE CHATTANOOGA LEXINGTON AKRON DAYTON TOLEDO MADISON SPOKANE TACOMA
+    BOISE RENO LAREDO LUBBOCK AMARILLO EUGENE SALEM DULUTH FARGO LINCOLN DESMOINES SCRANTON ALLENTOWN
+    """)
+    /// Two-word cities, joined with a space.
+    static let twoWordCities: Set<String> = Set([
+        "NEW YORK", "LOS ANGELES", "SAN ANTONIO", "SAN DIEGO", "SAN JOSE", "SAN FRANCISCO", "FORT WORTH",
+        "EL PASO", "OKLAHOMA CITY", "LAS VEGAS", "LONG BEACH", "KANSAS CITY", "VIRGINIA BEACH",
+        "NEW ORLEANS", "ST LOUIS", "SALT LAKE", "BATON ROUGE", "DES MOINES", "ANN ARBOR", "NEW HAVEN",
+        "GRAND RAPIDS", "CORPUS CHRISTI", "SANTA FE", "PALO ALTO", "SANTA ANA", "SANTA BARBARA",
+    ])
+
+    static let topLevelDomains: Set<String> = words("""
+    COM ORG NET EDU GOV MIL INT IO INFO BIZ CO UK DE FR NL BE IT ES PT SE NO DK FI IS IE CH AT PL CZ
+    HU RO GR RU UA CN JP KR IN AU NZ CA US BR MX AR CL ZA TW HK SG ME TV CC XYZ ONLINE SITE
+    """)
+
+    /// Unit and ordinal endings that make `100mg`, `5th` or `10am` an ordinary quantity.
+    static let unitSuffixes: Set<String> = words("""
+    MG MCG UG G KG ML L DL MMOL MEQ MMHG CMH2O CM MM KM M IU U UNITS UNIT H HR HRS MIN MINS S SEC D WK WKS
+    MO Y YR YRS YO ST ND RD TH AM PM X F C K MHZ GHZ KB MB GB TB MBQ MSV GY CC OZ LB LBS FT IN BPM HZ
+    """)
+
+    /// Keyword (upper-case) before an identifier -> the identifier's type.
+    static let idCueWords: [String: PHIType] = [
+        "MRN": .mrn, "MR": .mrn, "RECORD": .mrn, "CHART": .mrn, "ENCOUNTER": .mrn, "ADMISSION": .mrn,
+        "ACCOUNT": .account, "ACCT": .account, "CARD": .account, "IBAN": .account, "BILLING": .account,
+        "POLICY": .healthPlan, "MEMBER": .healthPlan, "PLAN": .healthPlan, "INSURANCE": .healthPlan,
+        "MEDICAID": .healthPlan, "MEDICARE": .healthPlan, "SUBSCRIBER": .healthPlan, "BENEFICIARY": .healthPlan,
+        "LICENSE": .license, "LICENCE": .license, "DL": .license, "DEA": .license, "NPI": .license,
+        "CERTIFICATE": .license, "PASSPORT": .license,
+        "VIN": .vehicle, "PLATE": .vehicle, "VEHICLE": .vehicle,
+        "SERIAL": .device, "DEVICE": .device, "IMPLANT": .device, "PACEMAKER": .device, "UDI": .device,
+        "SSN": .ssn, "SOCIAL": .ssn,
+        "ID": .id, "IDENTIFIER": .id, "CASE": .id, "ACCESSION": .id, "SPECIMEN": .id,
+        "PHONE": .phone, "TEL": .phone, "TELEPHONE": .phone, "CELL": .phone, "MOBILE": .phone,
+        "PAGER": .phone, "CALL": .phone, "CONTACT": .phone, "REACH": .phone, "FAX": .fax, "BEEPER": .phone,
+        "ZIP": .zip, "POSTAL": .zip, "ZIPCODE": .zip,
+    ]
+    /// Filler between an identifier keyword and its value (`MRN #: 12345`, `account number is ...`).
+    static let idFillers: Set<String> = words("NO NUMBER NUM NBR IS WAS OF CODE SECURITY DRIVER DRIVERS S AT ON")
+
+    /// Words before a bare year or a day/month that make it a date (`in 1990`, `on 5/4`).
+    static let dateCueWords: Set<String> = words("""
+    IN ON SINCE FROM UNTIL TILL BY OF DATED BORN DOB DOS DOD ADMITTED DISCHARGED SEEN CIRCA YEAR
+    BEFORE AFTER DURING THROUGH THRU TO DATE ADMIT DISCHARGE VISIT SURGERY
+    """)
+    static let ageUnitWords: Set<String> = words("YEAR YEARS YR YRS YO Y")
+}
