@@ -21,6 +21,7 @@ final class MoE {
     let experts: [SwiGLU]
     let shared: SwiGLU?
     let options: RouterOptions
+    private lazy var assignments = [[(token: Int, weight: Float)]](repeating: [], count: experts.count)
 
     init(router: WeightMatrix, selectionBias: [Float]?, experts: [SwiGLU], shared: SwiGLU?, options: RouterOptions) {
         self.router = router; self.selectionBias = selectionBias; self.experts = experts
@@ -34,10 +35,15 @@ final class MoE {
         return router.rows * router.rowBytes + options.topK * e + (shared?.weights.reduce(0) { $0 + $1.rows * $1.rowBytes } ?? 0)
     }
 
-    /// Picks experts and weights for one token from its router logits (nExperts,).
-    func route(_ logits: UnsafePointer<Float>) -> [(expert: Int, weight: Float)] {
+    // Routing buffers, reused for every token so decoding allocates nothing.
+    private lazy var probs = [Float](repeating: 0, count: experts.count)
+    private lazy var select = [Float](repeating: 0, count: experts.count)
+    private lazy var groupScores = [Float](repeating: 0, count: max(1, options.groups))
+    private lazy var chosen = [(expert: Int, weight: Float)](repeating: (0, 0), count: options.topK)
+
+    /// Picks experts and weights for one token from its router logits (nExperts,). The result is valid until the next call.
+    func route(_ logits: UnsafePointer<Float>) -> ArraySlice<(expert: Int, weight: Float)> {
         let n = experts.count
-        var probs = [Float](repeating: 0, count: n)
         switch options.scoring {
         case .softmax:
             var m = -Float.infinity
@@ -48,26 +54,41 @@ final class MoE {
         case .sigmoid:
             for i in 0..<n { probs[i] = 1 / (1 + expf(-logits[i])) }
         }
-        var select = probs
-        if let b = selectionBias { for i in 0..<n { select[i] += b[i] } }
+        for i in 0..<n { select[i] = probs[i] + (selectionBias?[i] ?? 0) }
         if options.groups > 1 && options.groupsUsed < options.groups {
-            // Keep the groups whose two best selection scores sum highest; mask the rest.
+            // Keep the `groupsUsed` groups whose two best selection scores sum highest; mask the rest.
             let per = n / options.groups
-            var groupScore: [(Int, Float)] = []
             for g in 0..<options.groups {
-                let top2 = select[(g * per)..<((g + 1) * per)].sorted(by: >).prefix(2).reduce(0, +)
-                groupScore.append((g, top2))
+                var b1 = -Float.infinity, b2 = -Float.infinity
+                for i in (g * per)..<((g + 1) * per) {
+                    let v = select[i]
+                    if v > b1 { b2 = b1; b1 = v } else if v > b2 { b2 = v }
+                }
+                groupScores[g] = per >= 2 ? b1 + b2 : b1
             }
-            let kept = Set(groupScore.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }.prefix(options.groupsUsed).map(\.0))
-            for i in 0..<n where !kept.contains(i / per) { select[i] = -.infinity }
+            for _ in 0..<(options.groups - options.groupsUsed) {
+                // Drop the weakest remaining group (the later one on ties).
+                var worst = -1
+                for g in 0..<options.groups where groupScores[g] > -.infinity {
+                    if worst < 0 || groupScores[g] <= groupScores[worst] { worst = g }
+                }
+                groupScores[worst] = -.infinity
+                for i in (worst * per)..<((worst + 1) * per) { select[i] = -.infinity }
+            }
         }
-        let order = (0..<n).sorted { select[$0] > select[$1] || (select[$0] == select[$1] && $0 < $1) }
-        var chosen = order.prefix(options.topK).map { ($0, probs[$0]) }
-        if options.normalize {
-            let s = chosen.reduce(0) { $0 + $1.1 }
-            if s > 0 { chosen = chosen.map { ($0.0, $0.1 / s) } }
+        // Top-k by selection score (first index wins ties), by repeated selection: k is small.
+        var sum: Float = 0
+        for k in 0..<options.topK {
+            var best = -1
+            for i in 0..<n where select[i] > -.infinity && (best < 0 || select[i] > select[best]) { best = i }
+            if best < 0 { best = 0 }
+            chosen[k] = (best, probs[best])
+            sum += probs[best]
+            select[best] = -.infinity
         }
-        return chosen.map { (expert: $0.0, weight: $0.1 * options.scale) }
+        let norm: Float = options.normalize && sum > 0 ? 1 / sum : 1
+        for k in 0..<options.topK { chosen[k].weight *= norm * options.scale }
+        return chosen[0..<options.topK]
     }
 
     /// x (T, dim) -> out (T, dim). Tokens are grouped by expert so each expert runs once per batch.
@@ -75,7 +96,7 @@ final class MoE {
         let n = experts.count
         let logits = scratch.get("moe.logits", T * n)
         router.matmul(x, batch: T, logits, pool: pool)
-        var assignments = [[(token: Int, weight: Float)]](repeating: [], count: n)
+        for e in 0..<n { assignments[e].removeAll(keepingCapacity: true) }
         for t in 0..<T {
             for (e, w) in route(logits + t * n) { assignments[e].append((t, w)) }
         }
