@@ -75,7 +75,7 @@ struct BPETokenizerTests {
         let t = try DeepSeekV3Fixture.tokenizer()
         let word = String(repeating: "ab", count: 100_000)
         let ids = t.encode(word, addSpecial: false)
-        #expect(ids.count < word.utf8.count / 2)
+        #expect(ids.count <= word.utf8.count / 2)
         #expect(t.decode(ids) == word)
     }
 
