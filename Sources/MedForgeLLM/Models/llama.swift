@@ -93,7 +93,7 @@ public final class LlamaModel: LanguageModel {
         }
         outputNorm = try source.vector("output_norm.weight", count: d)
         output = source.has("output.weight") ? try source.matrix("output.weight", shape: [d, c.vocab_size]) : embedding
-        // PREPARE_FAST
+        for w in allMatrices { w.prepareForFastKernels() }
     }
 
     var allMatrices: [WeightMatrix] {
