@@ -1,0 +1,161 @@
+import MedForgeTensor
+
+/// The projections LoRA can wrap, by their Hugging Face module names (what PEFT's `target_modules` lists).
+public enum ProjectionKind: String, CaseIterable, Codable, Sendable {
+    case q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj
+
+    /// GGUF tensor stem inside a block (`blk.N.<stem>.weight`).
+    var ggufStem: String {
+        switch self {
+        case .q_proj: return "attn_q"
+        case .k_proj: return "attn_k"
+        case .v_proj: return "attn_v"
+        case .o_proj: return "attn_output"
+        case .gate_proj: return "ffn_gate"
+        case .up_proj: return "ffn_up"
+        case .down_proj: return "ffn_down"
+        }
+    }
+    /// Hugging Face submodule path inside `model.layers.N`.
+    var hfModule: String {
+        switch self {
+        case .q_proj, .k_proj, .v_proj, .o_proj: return "self_attn.\(rawValue)"
+        case .gate_proj, .up_proj, .down_proj: return "mlp.\(rawValue)"
+        }
+    }
+}
+
+/// LoRA settings: y = W x + b + (alpha / rank) * B A dropout(x).
+public struct LoRAOptions: Codable, Sendable, Equatable {
+    public var rank: Int = 8
+    public var alpha: Float = 16
+    public var dropout: Float = 0
+    public var targets: [ProjectionKind] = [.q_proj, .k_proj, .v_proj, .o_proj, .gate_proj, .up_proj, .down_proj]
+    public init(rank: Int = 8, alpha: Float = 16, dropout: Float = 0, targets: [ProjectionKind]? = nil) {
+        self.rank = rank; self.alpha = alpha; self.dropout = dropout
+        if let targets { self.targets = targets }
+    }
+}
+
+/// One trainable tensor and its gradient, named as in the PEFT safetensors file.
+public final class Parameter: @unchecked Sendable {
+    public let name: String
+    public let value: Mat
+    public let grad: Mat
+    init(name: String, value: Mat) {
+        self.name = name
+        self.value = value
+        grad = Mat(value.rows, value.cols)
+    }
+}
+
+/// A low-rank adapter on one projection W (out, in): A (rank, in), B (out, rank); B starts at zero so the
+/// adapted model starts equal to the base (PEFT's initialisation; A is Kaiming-uniform, bound 1/sqrt(in)).
+public final class LoRAAdapter: @unchecked Sendable {
+    public let a: Parameter
+    public let b: Parameter
+    public let scale: Float
+    public let dropout: Float
+    var rank: Int { a.value.rows }
+
+    init(name: String, inDim: Int, outDim: Int, options: LoRAOptions, rng: inout TrainRNG) {
+        let a = Mat(options.rank, inDim)
+        let bound = 1 / Float(inDim).squareRoot()
+        for i in 0..<a.count { a.p[i] = (rng.nextFloat() * 2 - 1) * bound }
+        self.a = Parameter(name: name + ".lora_A.weight", value: a)
+        b = Parameter(name: name + ".lora_B.weight", value: Mat(outDim, options.rank))
+        scale = options.alpha / Float(options.rank)
+        dropout = options.dropout
+    }
+}
+
+/// A frozen projection (quantized base weight, optional frozen bias) with an optional LoRA adapter.
+final class Projection {
+    let kind: ProjectionKind
+    let layer: Int
+    let weight: WeightMatrix          // (out, in), GGUF layout
+    let bias: [Float]?                // (out,)
+    var lora: LoRAAdapter?
+    var inDim: Int { weight.cols }
+    var outDim: Int { weight.rows }
+
+    init(kind: ProjectionKind, layer: Int, weight: WeightMatrix, bias: [Float]?) {
+        self.kind = kind; self.layer = layer; self.weight = weight; self.bias = bias
+    }
+
+    /// What the forward keeps for the backward: the (dropped-out) adapter input and A x.
+    struct Saved {
+        var mask: Mat?      // (T, in) 0 or 1/keep, nil when dropout is off
+        var dropped: Mat?   // (T, in) x * mask
+        var ax: Mat         // (T, rank)
+    }
+
+    /// y (T, out) = x W^T + b + scale * dropout(x) A^T B^T. Dropout masks come from `dropoutSeed`, so a
+    /// recomputation (activation checkpointing) draws the same mask.
+    func forward(_ x: Mat, _ y: Mat, dropoutSeed: UInt64?, pool: ThreadPool) -> Saved? {
+        frozenLinearForward(weight, x, y, pool: pool)
+        if let bias { for t in 0..<y.rows { let r = y.row(t); for i in 0..<outDim { r[i] += bias[i] } } }
+        guard let lora else { return nil }
+        var mask: Mat? = nil, dropped: Mat? = nil
+        if let seed = dropoutSeed, lora.dropout > 0 {
+            let m = Mat(x.rows, x.cols), d = Mat(x.rows, x.cols)
+            var rng = TrainRNG(seed: seed ^ (UInt64(layer) &* 0x9E37_79B9_7F4A_7C15) ^ kind.hashSeed)
+            let keep = 1 - lora.dropout
+            for i in 0..<m.count {
+                m.p[i] = rng.nextFloat() < keep ? 1 / keep : 0
+                d.p[i] = x.p[i] * m.p[i]
+            }
+            mask = m; dropped = d
+        }
+        let ax = Mat(x.rows, lora.rank)
+        matmulNT(dropped ?? x, lora.a.value, ax)                       // (T, r) = x (T, in) A^T
+        matmulNT(ax, lora.b.value, y, accumulate: true, scale: lora.scale) // y += s (T, r) B^T
+        return Saved(mask: mask, dropped: dropped, ax: ax)
+    }
+
+    /// Accumulates the adapter gradients and, when `dx` is given, dx (T, in) += dy W + s * (dy B A) masked.
+    func backward(_ x: Mat, _ saved: Saved?, _ dy: Mat, _ dx: Mat?, pool: ThreadPool) {
+        if let dx { frozenLinearBackwardInput(weight, dy, dx, pool: pool) }
+        guard let lora, let saved else { return }
+        let input = saved.dropped ?? x
+        // dB (out, r) += s dy^T (A x);  d(Ax) (T, r) = s dy B;  dA (r, in) += d(Ax)^T x_dropped
+        matmulTN(dy, saved.ax, lora.b.grad, accumulate: true, scale: lora.scale)
+        let dax = Mat(x.rows, lora.rank)
+        matmulNN(dy, lora.b.value, dax, scale: lora.scale)
+        matmulTN(dax, input, lora.a.grad, accumulate: true)
+        guard let dx else { return }
+        let dIn = Mat(x.rows, inDim)
+        matmulNN(dax, lora.a.value, dIn)
+        if let mask = saved.mask { for i in 0..<dIn.count { dIn.p[i] *= mask.p[i] } }
+        dx.add(dIn)
+    }
+}
+
+extension ProjectionKind {
+    var hashSeed: UInt64 { rawValue.utf8.reduce(UInt64(1469598103934665603)) { ($0 ^ UInt64($1)) &* 1099511628211 } }
+}
+
+/// SplitMix64 generator: a small seeded generator whose whole state is one UInt64 (saved in checkpoints).
+public struct TrainRNG: RandomNumberGenerator, Codable, Sendable {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    public mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
+    public mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    /// Standard normal (Box-Muller).
+    public mutating func nextGaussian() -> Double {
+        let u1 = max(nextDouble(), 1e-300), u2 = nextDouble()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,234 @@
+import MedForgeTensor
+import MedForgeLLM
+import Foundation
+
+// Reference forward and backward of every operation the training graph uses. Each backward takes the
+// upstream gradient and what its forward saved, and returns (or accumulates) the input gradients.
+// Shapes are given as (rows, cols), row-major; T is the number of positions of one sequence.
+
+// MARK: Frozen linear layer (quantized base weight)
+
+/// y (T, out) = x (T, in) @ W^T, W (out, in) in its GGUF block layout.
+func frozenLinearForward(_ w: WeightMatrix, _ x: Mat, _ y: Mat, pool: ThreadPool) {
+    precondition(x.cols == w.cols && y.cols == w.rows && x.rows == y.rows)
+    w.matmul(x.p, batch: x.rows, y.p, pool: pool)
+}
+
+/// dx (T, in) += dy (T, out) @ W (out, in). W stays quantized: rows are dequantised 16 at a time into a
+/// small tile and never materialised as a whole; each thread owns a share of the rows and a partial dx.
+func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool) {
+    precondition(dy.cols == w.rows && dx.cols == w.cols && dx.rows == dy.rows)
+    let T = dy.rows, inDim = w.cols, outDim = w.rows
+    let tileRows = 16
+    let partials = (1..<pool.threads).map { _ in Mat(T, inDim) }
+    pool.run { ith, nth in
+        let target = ith == 0 ? dx : partials[ith - 1]
+        let tile = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * inDim)
+        defer { tile.deallocate() }
+        let range = ThreadPool.chunk(outDim, ith, nth, granule: tileRows)
+        var r0 = range.lowerBound
+        while r0 < range.upperBound {
+            let n = min(tileRows, range.upperBound - r0)
+            for i in 0..<n { w.row(r0 + i, into: tile + i * inDim) }
+            for t in 0..<T {
+                let g = dy.row(t) + r0, out = target.row(t)
+                for i in 0..<n where g[i] != 0 { axpy(g[i], tile + i * inDim, out, inDim) }
+            }
+            r0 += n
+        }
+    }
+    for p in partials { dx.add(p) }
+}
+
+// MARK: RMSNorm with a frozen weight
+
+/// y (T, n) = x / rms(x) * w; saves invRMS (T,) for the backward.
+func rmsNormForward(_ x: Mat, _ w: [Float], eps: Float, _ y: Mat, invRMS: inout [Float]) {
+    let n = x.cols
+    invRMS = [Float](repeating: 0, count: x.rows)
+    for t in 0..<x.rows {
+        let xt = x.row(t), yt = y.row(t)
+        let r = 1 / (dot(xt, xt, n) / Float(n) + eps).squareRoot()
+        invRMS[t] = r
+        for i in 0..<n { yt[i] = xt[i] * r * w[i] }
+    }
+}
+
+/// dx (T, n) += d/dx of rmsNorm: with g = dy * w, dx = r g - x r^3 (g . x) / n.
+func rmsNormBackward(_ x: Mat, _ w: [Float], invRMS: [Float], _ dy: Mat, _ dx: Mat) {
+    let n = x.cols
+    var g = [Float](repeating: 0, count: n)
+    for t in 0..<x.rows {
+        let xt = x.row(t), dyt = dy.row(t), dxt = dx.row(t)
+        let r = invRMS[t]
+        var gx: Float = 0
+        for i in 0..<n { g[i] = dyt[i] * w[i]; gx += g[i] * xt[i] }
+        let c = r * r * r * gx / Float(n)
+        for i in 0..<n { dxt[i] += r * g[i] - c * xt[i] }
+    }
+}
+
+// MARK: Rotary position embedding
+
+/// Plain RoPE tables: cos/sin (T, dims/2) for positions 0..<T.
+struct RoPETables {
+    let cos: Mat, sin: Mat
+    let style: RoPEStyle
+    let dims: Int
+    init(T: Int, dims: Int, base: Float, style: RoPEStyle) {
+        self.style = style; self.dims = dims
+        let half = dims / 2
+        cos = Mat(T, half); sin = Mat(T, half)
+        for t in 0..<T {
+            for i in 0..<half {
+                let theta = Float(t) * powf(base, -2 * Float(i) / Float(dims))
+                cos[t, i] = cosf(theta); sin[t, i] = sinf(theta)
+            }
+        }
+    }
+
+    /// Rotates the first `dims` values of each head of x (T, heads*stride) in place; `inverse` rotates
+    /// by minus the angle, which is the backward of the forward rotation (the rotation is orthogonal).
+    func apply(_ x: Mat, heads: Int, stride: Int, offset: Int = 0, inverse: Bool = false) {
+        let half = dims / 2
+        for t in 0..<x.rows {
+            let c = cos.row(t), s = sin.row(t)
+            for h in 0..<heads {
+                let v = x.row(t) + h * stride + offset
+                for i in 0..<half {
+                    let (ia, ib) = style == .normal ? (2 * i, 2 * i + 1) : (i, i + half)
+                    let a = v[ia], b = v[ib]
+                    let sn = inverse ? -s[i] : s[i]
+                    v[ia] = a * c[i] - b * sn
+                    v[ib] = a * sn + b * c[i]
+                }
+            }
+        }
+    }
+}
+
+// MARK: Causal attention
+
+/// Shapes of one attention call: heads query heads share kvHeads key/value heads.
+struct AttentionShape {
+    var heads: Int, kvHeads: Int
+    var keyDim: Int, valueDim: Int
+    var scale: Float
+}
+
+/// q (T, H*dk), k (T, KV*dk), v (T, KV*dv) -> out (T, H*dv); saves probs (H, T*T) row t holding
+/// softmax_j<=t(q_t . k_j * scale).
+func attentionForward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ out: Mat, probs: Mat, pool: ThreadPool) {
+    let T = q.rows, group = s.heads / s.kvHeads
+    out.zero()
+    pool.run { ith, nth in
+        for h in ThreadPool.chunk(s.heads, ith, nth) {
+            let kvh = h / group
+            for t in 0..<T {
+                let qt = q.row(t) + h * s.keyDim
+                let pr = probs.row(h) + t * T
+                var m = -Float.infinity
+                for j in 0...t {
+                    let x = dot(qt, k.row(j) + kvh * s.keyDim, s.keyDim) * s.scale
+                    pr[j] = x
+                    m = max(m, x)
+                }
+                var sum: Float = 0
+                for j in 0...t { pr[j] = expf(pr[j] - m); sum += pr[j] }
+                let inv = 1 / sum
+                let o = out.row(t) + h * s.valueDim
+                for j in 0...t {
+                    pr[j] *= inv
+                    axpy(pr[j], v.row(j) + kvh * s.valueDim, o, s.valueDim)
+                }
+            }
+        }
+    }
+}
+
+/// Backward of attentionForward: dq, dk, dv (same shapes as q, k, v) += gradients from dout (T, H*dv).
+/// dP_j = dout_t . v_j; dS_j = P_j (dP_j - sum_i P_i dP_i); dq_t += scale sum_j dS_j k_j; dk_j += scale dS_j q_t;
+/// dv_j += P_j dout_t. Threads split key/value heads so no two threads write the same dk/dv row.
+func attentionBackward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, probs: Mat, _ dout: Mat,
+                       _ dq: Mat, _ dk: Mat, _ dv: Mat, pool: ThreadPool) {
+    let T = q.rows, group = s.heads / s.kvHeads
+    pool.run { ith, nth in
+        var dp = [Float](repeating: 0, count: T)
+        for kvh in ThreadPool.chunk(s.kvHeads, ith, nth) {
+            for h in (kvh * group)..<((kvh + 1) * group) {
+                for t in 0..<T {
+                    let pr = probs.row(h) + t * T
+                    let dot_ = dout.row(t) + h * s.valueDim
+                    var sum: Float = 0
+                    for j in 0...t {
+                        dp[j] = dot(dot_, v.row(j) + kvh * s.valueDim, s.valueDim)
+                        sum += pr[j] * dp[j]
+                        axpy(pr[j], dot_, dv.row(j) + kvh * s.valueDim, s.valueDim)
+                    }
+                    let qt = q.row(t) + h * s.keyDim, dqt = dq.row(t) + h * s.keyDim
+                    for j in 0...t {
+                        let ds = pr[j] * (dp[j] - sum) * s.scale
+                        if ds == 0 { continue }
+                        axpy(ds, k.row(j) + kvh * s.keyDim, dqt, s.keyDim)
+                        axpy(ds, qt, dk.row(j) + kvh * s.keyDim, s.keyDim)
+                    }
+                }
+            }
+        }
+    }
+}
+
+// MARK: SwiGLU gate
+
+@inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
+
+/// h (T, f) = silu(g) * u
+func swigluForward(_ g: Mat, _ u: Mat, _ h: Mat) {
+    for i in 0..<g.count { h.p[i] = silu(g.p[i]) * u.p[i] }
+}
+
+/// dg += dh * u * silu'(g), du += dh * silu(g), with silu'(g) = s (1 + g (1 - s)), s = sigmoid(g).
+func swigluBackward(_ g: Mat, _ u: Mat, _ dh: Mat, _ dg: Mat, _ du: Mat) {
+    for i in 0..<g.count {
+        let x = g.p[i], sg = sigmoid(x)
+        dg.p[i] += dh.p[i] * u.p[i] * sg * (1 + x * (1 - sg))
+        du.p[i] += dh.p[i] * x * sg
+    }
+}
+
+// MARK: Cross-entropy
+
+/// Weighted next-token cross-entropy over logits (T, V): returns sum_t weight[t] * -log softmax(logits_t)[target_t]
+/// and overwrites logits with dLoss/dlogits = weight[t] (softmax_t - onehot(target_t)). Positions with weight 0
+/// get a zero gradient.
+func crossEntropyForwardBackward(_ logits: Mat, targets: [Int], weights: [Float]) -> Double {
+    let V = logits.cols
+    var loss = 0.0
+    for t in 0..<logits.rows {
+        let l = logits.row(t)
+        let w = weights[t]
+        if w == 0 { l.update(repeating: 0, count: V); continue }
+        var m = -Float.infinity
+        for i in 0..<V { m = max(m, l[i]) }
+        var sum: Double = 0
+        for i in 0..<V { sum += Double(expf(l[i] - m)) }
+        let logZ = Double(m) + log(sum)
+        loss += Double(w) * (logZ - Double(l[targets[t]]))
+        for i in 0..<V { l[i] = w * Float(exp(Double(l[i]) - logZ)) }
+        l[targets[t]] -= w
+    }
+    return loss
+}
+
+/// Negative log-likelihood of each position's target (no gradient): (T,).
+func tokenNLL(_ logits: Mat, targets: [Int]) -> [Double] {
+    let V = logits.cols
+    return (0..<logits.rows).map { t in
+        let l = logits.row(t)
+        var m = -Float.infinity
+        for i in 0..<V { m = max(m, l[i]) }
+        var sum: Double = 0
+        for i in 0..<V { sum += Double(expf(l[i] - m)) }
+        return Double(m) + log(sum) - Double(l[targets[t]])
+    }
+}
