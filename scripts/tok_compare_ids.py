@@ -12,7 +12,7 @@ ap.add_argument("--text", required=True)
 ap.add_argument("--ids", required=True)
 a = ap.parse_args()
 tok = Tokenizer.from_file(a.tokenizer)
-text = open(a.text, encoding="utf-8").read()
+text = open(a.text, encoding="utf-8", newline="").read()
 t0 = time.time()
 ref = tok.encode(text, add_special_tokens=False).ids
 dt = time.time() - t0

@@ -4,13 +4,15 @@ import Testing
 
 struct TokenizerBenchmarkTests {
     // Not a timed test: prints encode throughput when MEDFORGE_TOK_BENCH names a UTF-8 text file.
-    // MEDFORGE_TOK_BENCH=/path/to/text.txt [MEDFORGE_TOK_BENCH_IDS=ids.json] swift test --filter TokenizerBenchmarkTests
+    // MEDFORGE_TOK_BENCH=/path/to/text.txt [MEDFORGE_TOK_BENCH_IDS=ids.json] [MEDFORGE_TOK_BENCH_TOKENIZER=tokenizer.json]
+    //     swift test --filter TokenizerBenchmarkTests
     // (scripts/tok_compare_ids.py then checks the ids against Hugging Face `tokenizers`).
     @Test(.enabled(if: ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH"] != nil))
     func reportsEncodeThroughput() throws {
         let path = try #require(ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH"])
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let t = try DeepSeekV3Fixture.tokenizer()
+        let t: any Tokenizer = try ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH_TOKENIZER"]
+            .map { try TokenizerFile.load(URL(fileURLWithPath: $0)) } ?? DeepSeekV3Fixture.tokenizer()
         for round in 0..<3 {
             let start = Date()
             let cpuStart = clock()
