@@ -67,3 +67,8 @@ public typealias BlockQ6_K = mf_block_q6_K
 /// Activation blocks: 32 int8 with scale and offset bias (for Q8_0/Q4_0), 256 int8 with scale and 16-sums (Q8_K style).
 public typealias BlockQ8Activation = mf_block_q8a
 public typealias BlockQ8_K = mf_block_q8k
+
+extension ThreadPool {
+    /// The C pool behind this pool (nil for one thread), for the kernel probes of `medforge bench-kernels`.
+    public var handleForBenchmarks: OpaquePointer? { handle }
+}

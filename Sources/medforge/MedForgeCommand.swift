@@ -7,8 +7,8 @@ struct MedForgeCommand: AsyncParsableCommand {
         abstract: "On-premise medical AI toolkit: run, fine-tune and serve DeepSeek-family models; de-identify clinical text.",
         subcommands: [
             GenerateCommand.self, LogitsCommand.self, TokenizeCommand.self, BenchCommand.self, InspectCommand.self,
-            FinetuneCommand.self, MergeCommand.self,
-            DeidCommand.self, CorpusCommand.self,
+            FinetuneCommand.self, MergeCommand.self, BenchKernelsCommand.self,
+            DeidCommand.self, CorpusCommand.self, DeidEvalCommand.self, DeidBenchCommand.self,
         ]
     )
 }

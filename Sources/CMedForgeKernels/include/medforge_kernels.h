@@ -93,6 +93,14 @@ void mf_quantize_q8a(const float *x, int64_t n, int32_t offset, mf_block_q8a *ou
 /// Quantises one row x (n,) (n % 256 == 0) into n/256 blocks.
 void mf_quantize_q8k(const float *x, int64_t n, mf_block_q8k *out);
 
+// ---------------------------------------------------------------------------------------------
+// Machine probes (for benchmarks).
+
+/// Peak int8 multiply-accumulate rate over the pool's threads at `isa`, in GOPS (2 ops per multiply-add).
+double mf_probe_int8_peak(mf_pool *pool, int isa);
+/// Memory read bandwidth over `bytes` of `buffer` split across the pool, best of `reps`, in GB/s.
+double mf_probe_read_bandwidth(mf_pool *pool, const void *buffer, size_t bytes, int reps);
+
 #ifdef __cplusplus
 }
 #endif
