@@ -73,6 +73,21 @@ struct GGUFTokenizerTests {
         }
     }
 
+    struct LlamaCppCase: Decodable { let text: String; let ids: [Int]; let detokenized: String }
+    struct LlamaCppGoldens: Decodable { let cases: [LlamaCppCase] }
+
+    // Guards SentencePiece parity with llama.cpp itself (space prefix after control tokens, byte
+    // fallback, control tokens in text), ids and detokenized text (scripts/tok_llamacpp_goldens.py).
+    @Test func sentencePieceMatchesLlamaCpp() throws {
+        let t = try SentencePieceTokenizer(gguf: Self.tok512Metadata(), file: "tok512.gguf")
+        let g = try JSONDecoder().decode(LlamaCppGoldens.self, from: Fixture.data("llamacpp_spm_goldens.json"))
+        #expect(g.cases.count >= 20)
+        for c in g.cases {
+            #expect(t.encode(c.text, addSpecial: true) == c.ids, "text: \(c.text.debugDescription)")
+            #expect(t.decode(c.ids, skipSpecialTokens: true) == c.detokenized, "text: \(c.text.debugDescription)")
+        }
+    }
+
     // Guards SentencePiece decode: ▁ to space, byte fallback reassembled, prefix space removed.
     @Test func sentencePieceRoundTripsText() throws {
         let t = try SentencePieceTokenizer(gguf: Self.tok512Metadata(), file: "tok512.gguf")

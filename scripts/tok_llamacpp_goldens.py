@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+# Golden ids from llama.cpp (llama-cpp-python) for the SentencePiece GGUF path of MedForgeTokenizers.
+#
+# Regenerate (needs `pip install llama-cpp-python gguf`):
+#   python3 scripts/tok_llamacpp_goldens.py --tok512 Tests/MedForgeTokenizersTests/Fixtures/tok512.bin \
+#       --out Tests/MedForgeTokenizersTests/Fixtures/llamacpp_spm_goldens.json
+#
+# Builds a vocabulary-only Llama GGUF in a temporary folder from tok512.bin the way a converted Llama
+# vocabulary looks (spaces as U+2581, <unk> unknown, <s>/</s> control, <0xXX> byte tokens, scores),
+# then records llama.cpp's tokenize (add_bos, parse special) and detokenize for each text.
+import argparse, json, os, struct, tempfile
+import gguf
+import llama_cpp
+from llama_cpp import Llama
+
+TEXTS = [
+    "Once upon a time, there was a little girl named Lily.",
+    "The doctor said: take two pills every morning!",
+    " leading space", "  two leading spaces", "trailing space ", "many     spaces", "tab\there",
+    "line one\nline two\r\nline three",
+    "numbers 1234567890",
+    "café naïve", "患者头痛三天", "emoji 🙂👍🏽 end", "mixed 中文 and English",
+    "a\n<s>\nb", "end of text\n</s>\n", "\n<s>\n\n<s>\nstart",
+    "x", " ", "\n", "!!!", "\x00nul byte",
+]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tok512", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+    d = open(a.tok512, "rb").read()
+    o, toks, scores = 4, [], []
+    while o < len(d):
+        s, n = struct.unpack_from("<fi", d, o)
+        o += 8
+        toks.append(d[o:o + n].decode("utf-8").replace(" ", "\u2581"))
+        scores.append(s)
+        o += n
+    types = [2 if i == 0 else 3 if i < 3 else 6 if i < 259 else 1 for i in range(len(toks))]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "tok512.gguf")
+        w = gguf.GGUFWriter(path, "llama")
+        w.add_context_length(128); w.add_embedding_length(64); w.add_block_count(1)
+        w.add_feed_forward_length(128); w.add_head_count(1); w.add_head_count_kv(1)
+        w.add_layer_norm_rms_eps(1e-5)
+        w.add_tokenizer_model("llama"); w.add_token_list(toks); w.add_token_scores(scores)
+        w.add_token_types(types); w.add_bos_token_id(1); w.add_eos_token_id(2); w.add_unk_token_id(0)
+        w.add_add_bos_token(True)
+        w.write_header_to_file(); w.write_kv_data_to_file(); w.write_tensors_to_file(); w.close()
+        llm = Llama(model_path=path, vocab_only=True, verbose=False)
+        cases = []
+        for t in TEXTS:
+            ids = llm.tokenize(t.encode("utf-8"), add_bos=True, special=True)
+            cases.append({"text": t, "ids": ids,
+                          "detokenized": llm.detokenize(ids).decode("utf-8", errors="replace")})
+    with open(a.out, "w", encoding="utf-8") as f:
+        json.dump({"generator": "scripts/tok_llamacpp_goldens.py with llama-cpp-python %s" % llama_cpp.__version__,
+                   "cases": cases}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
