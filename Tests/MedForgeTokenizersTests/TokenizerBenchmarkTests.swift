@@ -11,8 +11,10 @@ struct TokenizerBenchmarkTests {
     func reportsEncodeThroughput() throws {
         let path = try #require(ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH"])
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let t: any Tokenizer = try ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH_TOKENIZER"]
-            .map { try TokenizerFile.load(URL(fileURLWithPath: $0)) } ?? DeepSeekV3Fixture.tokenizer()
+        let loadStart = clock()
+        let t: any Tokenizer = try TokenizerFile.load(ProcessInfo.processInfo.environment["MEDFORGE_TOK_BENCH_TOKENIZER"]
+            .map { URL(fileURLWithPath: $0) } ?? Fixture.url("deepseek_v3_tokenizer.json"))
+        print("load: CPU \(String(format: "%.3f", Double(clock() - loadStart) / Double(CLOCKS_PER_SEC))) s")
         for round in 0..<3 {
             let start = Date()
             let cpuStart = clock()
