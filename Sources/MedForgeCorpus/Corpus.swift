@@ -1,3 +1,0 @@
-// Corpus building: ingestion, DP, augmentation, dedup, export (issue 3).
-import Foundation
-import MedForgeDeid

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import MedForgeCorpus
+@testable import MedForgeDeid
+
+func fixturePath(_ name: String) throws -> String {
+    try #require(Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)).path
+}
+
+func tempDir() -> String {
+    let p = FileManager.default.temporaryDirectory.appendingPathComponent("corpus-\(UUID().uuidString)").path
+    try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
+    return p
+}
+
+func lines(_ path: String) -> [String] {
+    ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+}
+
+struct DifferentialPrivacyTests {
+    // Guards the budget ledger: a column that would push spending past the budget is refused and not charged.
+    @Test func ledgerRefusesToOverspend() throws {
+        var ledger = PrivacyLedger(totalEpsilon: 1.0)
+        try ledger.charge("a", epsilon: 0.6)
+        #expect(throws: CorpusError.self) { try ledger.charge("b", epsilon: 0.5) }
+        #expect(abs(ledger.spentEpsilon - 0.6) < 1e-12)
+        let cols = [try DPColumn(name: "x", lower: 0, upper: 1, epsilon: 0.7), try DPColumn(name: "y", lower: 0, upper: 1, epsilon: 0.7)]
+        #expect(throws: CorpusError.self) { _ = try DPReleaser(columns: cols, totalEpsilon: 1.0, seed: 1) }
+    }
+
+    // Guards that bounds are required and checked.
+    @Test func columnsNeedValidBounds() {
+        #expect(throws: CorpusError.self) { _ = try DPColumn(name: "x", lower: 5, upper: 5, epsilon: 1) }
+        #expect(throws: CorpusError.self) { _ = try DPColumn(spec: "x:0:10") }
+    }
+
+    // Guards the noise scales: Laplace mean |noise| = b = Δ/ε, Gaussian sd = Δ·sqrt(2 ln(1.25/δ))/ε, and clamping.
+    @Test func noiseMatchesMechanismScale() throws {
+        let lap = try DPColumn(name: "v", lower: 0, upper: 10, epsilon: 2)
+        var r = try DPReleaser(columns: [lap], totalEpsilon: 2, seed: 7)
+        for i in 0..<20000 { _ = r.release(500, column: "v", record: "r\(i)") }   // clamped to 10
+        let u = try #require(r.utility["v"])
+        #expect(u.clamped == 20000)
+        #expect(abs(u.meanAbsError - lap.scale) / lap.scale < 0.05)
+        let gauss = try DPColumn(name: "g", lower: 0, upper: 1, epsilon: 1, mechanism: .gaussian, delta: 1e-5)
+        var g = try DPReleaser(columns: [gauss], totalEpsilon: 1, seed: 3)
+        for i in 0..<20000 { _ = g.release(0.5, column: "g", record: "r\(i)") }
+        let gu = try #require(g.utility["g"])
+        #expect(abs(gu.rmse - gauss.scale) / gauss.scale < 0.05)
+        let unprotected = r.release(1, column: "unprotected", record: "x")
+        #expect(unprotected == nil)
+    }
+}
+
+struct DedupAndAugmentTests {
+    // Guards exact and MinHash near-duplicate removal, and that distinct texts pass.
+    @Test func removesExactAndNearDuplicates() {
+        var d = Deduplicator(threshold: 0.8)
+        let base = (0..<60).map { "word\($0)" }.joined(separator: " ")
+        let first = d.admit(base)
+        let exact = d.admit(base.uppercased())                                  // exact after normalisation
+        let near = d.admit(base.replacingOccurrences(of: "word59", with: "other"))  // one word changed
+        let other = d.admit((0..<60).map { "term\($0)" }.joined(separator: " "))
+        #expect(first && !exact && !near && other)
+        #expect(d.exactDuplicates == 1 && d.nearDuplicates == 1)
+    }
+
+    // Guards OBO parsing and synonym replacement from a real-format HPO stanza.
+    @Test func augmentsWithOBOSynonyms() throws {
+        let text = try String(contentsOfFile: try fixturePath("mini.obo"), encoding: .utf8)
+        let table = SynonymTable.loadOBO(text)
+        let out = try #require(table.augment("History of hypertension, stable.", seed: 0))
+        #expect(out == "History of High blood pressure, stable.")
+        #expect(table.augment("No matching terms here.", seed: 0) == nil)
+    }
+}
+
+struct IngestTests {
+    func records(_ name: String) throws -> [CorpusRecord] {
+        var out: [CorpusRecord] = []
+        try Ingest.read(try fixturePath(name), format: .auto, reject: { _, _ in }) { out.append($0); return true }
+        return out
+    }
+
+    // Guards CSV quoting and numeric-field extraction (DP candidates).
+    @Test func csvRowsBecomeRecordsWithNumericFields() throws {
+        let r = try records("observations.csv")
+        #expect(r.count == 2)
+        #expect(r[1].text.contains("Weight, measured") && r[1].numeric.first?.0 == "VALUE" && r[1].numeric.first?.1 == 3.9)
+    }
+
+    // Guards FHIR bundle entries (Patient name, Observation value) and MEDLINE title/abstract extraction.
+    @Test func fhirAndMedlineAreRead() throws {
+        let f = try records("bundle.json")
+        #expect(f.count == 2 && f[0].text.contains("Autumn Russel") && f[1].numeric.first?.1 == 80.5)
+        let m = try records("medline.xml")
+        #expect(m.count == 1 && m[0].title == "Seizure outcomes" && m[0].id == "pmid:123")
+    }
+}
+
+struct CorpusBuilderTests {
+    func options(_ out: String) throws -> CorpusOptions {
+        var o = CorpusOptions()
+        o.inputs = [try fixturePath("notes.jsonl"), try fixturePath("observations.csv")]
+        o.outputDirectory = out
+        o.key = Array("k".utf8)
+        o.deid = DeidOptions(mode: .tag)
+        o.dpColumns = [try DPColumn(name: "VALUE", lower: 0, upper: 200, epsilon: 0.5)]
+        o.synonyms = SynonymTable.loadOBO(try String(contentsOfFile: try fixturePath("mini.obo"), encoding: .utf8))
+        o.validationFraction = 0.2
+        o.batchSize = 8
+        return o
+    }
+
+    func exported(_ dir: String) -> [String] {
+        (lines(dir + "/train.jsonl") + lines(dir + "/validation.jsonl")).compactMap { l in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any], o["augmented"] as? Bool == false else { return nil }
+            return o["id"] as? String
+        }
+    }
+
+    // Guards the whole pipeline: PHI gone, duplicate dropped, DP applied, card written with counts and budget.
+    @Test func buildsDeidentifiedSplitCorpusWithCard() throws {
+        let dir = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let stats = try CorpusBuilder(options: try options(dir)).run()
+        #expect(stats.records == 43 && stats.exactDuplicates == 1)
+        #expect(stats.train + stats.validation == 42 && stats.validation > 0 && stats.augmented > 0)
+        let all = (lines(dir + "/train.jsonl") + lines(dir + "/validation.jsonl")).joined()
+        #expect(!all.contains("Kowalski") && !all.contains("49.2"))
+        let card = try String(contentsOfFile: dir + "/DATASET_CARD.md", encoding: .utf8)
+        #expect(card.contains("| NAME |") && card.contains("spent 0.5"))
+    }
+
+    // Guards resumability: a build stopped mid-way and restarted exports every record exactly once.
+    @Test func resumedBuildLosesAndDuplicatesNothing() throws {
+        let once = tempDir(), twice = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: once); try? FileManager.default.removeItem(atPath: twice) }
+        try CorpusBuilder(options: try options(once)).run()
+        var first = try options(twice)
+        first.stopAfter = 16
+        try CorpusBuilder(options: first).run()
+        // Simulate a kill mid-batch: junk appended after the checkpoint must be discarded.
+        if let h = FileHandle(forWritingAtPath: twice + "/train.jsonl") { try h.seekToEnd(); try h.write(contentsOf: Data("{\"partial\n".utf8)); try h.close() }
+        #expect(exported(twice).count < exported(once).count)
+        try CorpusBuilder(options: try options(twice)).run()
+        let a = exported(once), b = exported(twice)
+        #expect(Set(a) == Set(b) && b.count == Set(b).count && a.count == 42)
+    }
+}
