@@ -14,6 +14,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Repetition penalty (1 = off).") var repeatPenalty: Float = 1
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Stop string (repeatable).") var stop: [String] = []
+    @Flag(help: "Treat --prompt as a user message and apply the model's chat template.") var chat = false
+    @Option(help: "System message for --chat.") var system: String?
+    @Option(help: "Chat template for --chat: auto, deepseek-r1, deepseek-v3, qwen2, chatml (auto reads the model's template).")
+    var template: String = "auto"
     @Flag(help: "Print timing to stderr.") var verbose = false
 
     func validate() throws {
@@ -23,9 +27,43 @@ struct GenerateCommand: ParsableCommand {
         guard minP >= 0 && minP < 1 else { throw ValidationError("--min-p must be in [0, 1)") }
     }
 
+    func chatTemplate(source: WeightSource) throws -> ChatTemplate {
+        switch template {
+        case "deepseek-r1": return .deepseekR1
+        case "deepseek-v3": return .deepseekV3
+        case "qwen2": return .qwen2
+        case "chatml": return .chatML(defaultSystem: nil)
+        case "auto":
+            var jinja = source.metadata["tokenizer.chat_template"]?.string
+            if jinja == nil, let hf = source as? HuggingFaceFolder,
+               let data = FileManager.default.contents(atPath: (hf.path as NSString).appendingPathComponent("tokenizer_config.json")),
+               let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] {
+                jinja = obj["chat_template"] as? String
+            }
+            guard let t = ChatTemplate.detect(fromJinja: jinja) else {
+                throw ValidationError("the model carries no chat template MedForge recognises: pass --template deepseek-r1|deepseek-v3|qwen2|chatml")
+            }
+            return t
+        default:
+            throw ValidationError("--template must be auto, deepseek-r1, deepseek-v3, qwen2 or chatml")
+        }
+    }
+
     func run() throws {
-        let (model, tokenizer) = try modelOptions.load()
-        var ids = tokenizer.encode(prompt, addSpecial: true)
+        let (model, source) = try modelOptions.loadModel()
+        let tokenizer = try modelOptions.loadTokenizer(for: model, source: source)
+        var stops = stop
+        var ids: [Int]
+        if chat {
+            let t = try chatTemplate(source: source)
+            var messages: [ChatMessage] = []
+            if let system { messages.append(.system(system)) }
+            messages.append(.user(prompt))
+            ids = tokenizer.encode(t.render(messages, addGenerationPrompt: true), addSpecial: false)
+            stops += t.stopStrings
+        } else {
+            ids = tokenizer.encode(prompt, addSpecial: true)
+        }
         if ids.isEmpty, let bos = tokenizer.bosTokenID { ids = [bos] }
         guard !ids.isEmpty else { throw ValidationError("the prompt is empty and the tokenizer has no BOS token") }
         let gen = Generator(model: model, tokenizer: tokenizer)
@@ -33,7 +71,7 @@ struct GenerateCommand: ParsableCommand {
             maxTokens: maxTokens,
             sampling: SamplingOptions(temperature: temperature, topK: topK, topP: topP, minP: minP,
                                       repetitionPenalty: repeatPenalty, seed: seed),
-            stopStrings: stop)
+            stopStrings: stops)
         let out = FileHandle.standardOutput
         let result = try gen.generate(prompt: ids, options: opts) { piece in
             out.write(Data(piece.utf8))
