@@ -161,7 +161,7 @@ struct JSONReader {
         case is [Any]: return "an array"
         case is [String: Any]: return "an object"
         case let n as NSNumber: return "number \(n)"
-        default: return "\(type(of: v!))"
+        default: return v.map { "\(type(of: $0))" } ?? "nothing"
         }
     }
     func object(_ v: Any?, _ path: String) throws -> [String: Any] {

@@ -65,6 +65,10 @@ public struct BPETokenizer: Tokenizer {
             throw TokenizerError(file: file, problem: "vocabulary is empty or too large (\(maxID + 1) ids)")
         }
         vocabularySize = maxID + 1
+        let specialIDsToCheck = c.prefixIDs + c.suffixIDs + [c.bosTokenID, c.unknownTokenID].compactMap { $0 } + Array(c.eosTokenIDs)
+        if let bad = specialIDsToCheck.first(where: { $0 < 0 || $0 > maxID }) {
+            throw TokenizerError(file: file, problem: "special token id \(bad) is outside the \(maxID + 1)-token vocabulary")
+        }
         var idOf: [String: Int32] = [:]
         idOf.reserveCapacity(c.tokens.count)
         for (i, t) in c.tokens.enumerated() { if let t, idOf[t] == nil { idOf[t] = Int32(i) } }

@@ -54,8 +54,9 @@ struct ScalarText {
             let b0 = UInt32(bytes[i])
             var v: UInt32
             var len: Int
-            // Input comes from a Swift String, so it is valid UTF-8.
+            // Input comes from a Swift String, so it is valid UTF-8; a cut sequence still stays in bounds.
             if b0 < 0x80 { v = b0; len = 1 }
+            else if b0 < 0xC0 || i + (b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4) > n { v = 0xFFFD; len = 1 }
             else if b0 < 0xE0 { v = (b0 & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F); len = 2 }
             else if b0 < 0xF0 {
                 v = (b0 & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F); len = 3

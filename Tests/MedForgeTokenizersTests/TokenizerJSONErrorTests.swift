@@ -63,6 +63,10 @@ struct TokenizerJSONErrorTests {
         ("unknown post-processor token", mutated {
             $0["post_processor"] = ["type": "TemplateProcessing", "single": [["SpecialToken": ["id": "<nope>", "type_id": 0]]]]
         }, "<nope>"),
+        ("post-processor id out of range", mutated {
+            $0["post_processor"] = ["type": "TemplateProcessing", "single": [["SpecialToken": ["id": "<eos>", "type_id": 0]]],
+                                    "special_tokens": ["<eos>": ["id": "<eos>", "ids": [999_999], "tokens": ["<eos>"]]]]
+        }, "outside the"),
         ("not byte-level", mutated { $0["pre_tokenizer"] = NSNull(); $0["decoder"] = NSNull() }, "byte-level"),
         ("top level is an array", ["not", "an", "object"] as Any, "top level"),
     ] as [(String, Any, String)])
