@@ -55,6 +55,31 @@ struct GGUFTokenizerTests {
         }
     }
 
+    struct IDCase: Decodable { let text: String; let ids: [Int] }
+    struct IDGoldens: Decodable { let cases: [IDCase] }
+
+    // Guards the DeepSeek-R1-Distill-Qwen GGUF path ("deepseek-r1-qwen" pre, Qwen2 merges, ChatML
+    // control tokens) against llama.cpp's own ids (scripts/tok_llamacpp_goldens.py).
+    @Test func r1QwenGGUFMatchesLlamaCpp() throws {
+        let json = try JSONSerialization.jsonObject(with: Fixture.data("qwen2_reduced_tokenizer.json")) as? [String: Any]
+        let model = try #require(json?["model"] as? [String: Any])
+        let vocab = try #require(model["vocab"] as? [String: Int])
+        let specials = try #require(json?["added_tokens"] as? [[String: Any]]).compactMap { $0["content"] as? String }
+        var tokens = [String](repeating: "", count: vocab.count)
+        for (k, v) in vocab { tokens[v] = k }
+        let types = [Int32](repeating: 1, count: tokens.count) + [Int32](repeating: 3, count: specials.count)
+        let meta = GGUFTokenizerMetadata(model: "gpt2", pre: "deepseek-r1-qwen", tokens: tokens + specials,
+                                         tokenTypes: types, merges: try #require(model["merges"] as? [String]),
+                                         bosID: vocab.count, eosID: vocab.count, addBOS: false)
+        let t = try GGUFTokenizer.make(meta, file: "r1-qwen.gguf")
+        let g = try JSONDecoder().decode(IDGoldens.self, from: Fixture.data("llamacpp_qwen2_goldens.json"))
+        #expect(g.cases.count > 20)
+        for c in g.cases {
+            #expect(t.encode(c.text, addSpecial: true) == c.ids, "text: \(c.text.debugDescription)")
+            #expect(t.decode(c.ids) == c.text)
+        }
+    }
+
     /// tok512.bin as a Llama GGUF would carry it: `▁` for space, byte and control types.
     static func tok512Metadata() throws -> GGUFTokenizerMetadata {
         let l = try Llama2cTokenizerTests.tok512()
