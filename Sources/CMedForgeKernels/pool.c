@@ -26,7 +26,8 @@ struct mf_pool {
     mf_task_fn fn;
     void *ctx;
     _Alignas(CACHELINE) _Atomic uint32_t gen;   // futex word: bumped once per job
-    _Alignas(CACHELINE) _Atomic int pending;    // workers still running the current job
+    _Alignas(CACHELINE) _Atomic int pending;    // shares of the current job not yet finished
+    _Alignas(CACHELINE) _Atomic int next;       // next share to claim; >= n when all are claimed
     _Alignas(CACHELINE) _Atomic int sleepers;   // workers blocked in futex_wait
     _Atomic int busy;                           // a caller is inside mf_pool_run
     _Atomic int stop;
@@ -76,6 +77,17 @@ static uint32_t wait_for_job(mf_pool *p, uint32_t seen) {
     return g;
 }
 
+/// Claims and runs shares of the current job until none is left. Any thread may run any share, so a
+/// worker that the OS has descheduled (a busy machine) never holds the caller up: the caller takes its share.
+static void run_shares(mf_pool *p) {
+    for (;;) {
+        int i = atomic_fetch_add_explicit(&p->next, 1, memory_order_acq_rel);
+        if (i >= p->n) return;
+        p->fn(p->ctx, i, p->n);
+        atomic_fetch_sub_explicit(&p->pending, 1, memory_order_release);
+    }
+}
+
 static void *worker_main(void *arg) {
     struct worker_arg *a = arg;
     mf_pool *p = a->pool;
@@ -89,8 +101,7 @@ static void *worker_main(void *arg) {
     for (;;) {
         seen = wait_for_job(p, seen);
         if (atomic_load_explicit(&p->stop, memory_order_acquire)) break;
-        p->fn(p->ctx, a->ith, p->n);
-        atomic_fetch_sub_explicit(&p->pending, 1, memory_order_release);
+        run_shares(p);
     }
     return NULL;
 }
@@ -100,6 +111,7 @@ mf_pool *mf_pool_create(int nthreads) {
     mf_pool *p = aligned_alloc(CACHELINE, (sizeof(mf_pool) + CACHELINE - 1) / CACHELINE * CACHELINE);
     if (!p) return NULL;
     memset(p, 0, sizeof *p);
+    atomic_store(&p->next, 1 << 30);  // nothing to claim before the first job
     p->n = nthreads;
     p->spin_ns = 300000;  // 0.3 ms
     const char *env = getenv("MEDFORGE_SPIN_US");
@@ -164,12 +176,15 @@ void mf_pool_run(mf_pool *p, mf_task_fn fn, void *ctx) {
         for (int i = 0; i < n; i++) fn(ctx, i, n);
         return;
     }
+    // Between jobs `next` is >= n, so a late worker claims nothing until `next` is reset, and by then
+    // fn, ctx and pending (written first; published by the release store) belong to the new job.
     p->fn = fn;
     p->ctx = ctx;
-    atomic_store_explicit(&p->pending, n - 1, memory_order_relaxed);
+    atomic_store_explicit(&p->pending, n, memory_order_relaxed);
+    atomic_store_explicit(&p->next, 0, memory_order_release);
     atomic_fetch_add_explicit(&p->gen, 1, memory_order_seq_cst);
     if (atomic_load_explicit(&p->sleepers, memory_order_seq_cst) > 0) futex_wake_all(&p->gen);
-    fn(ctx, 0, n);
+    run_shares(p);
     // Wait for the workers; yield the CPU if one of them is not running (the machine is busy).
     for (unsigned spins = 0; atomic_load_explicit(&p->pending, memory_order_acquire) != 0; spins++) {
         _mm_pause();
