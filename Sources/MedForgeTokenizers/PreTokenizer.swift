@@ -195,6 +195,24 @@ extension SplitPattern {
         .whitespaceNotBeforeText, .whitespace,
     ])
 
+    /// llama.cpp's BPE fallback for `tokenizer.ggml.pre` = "default" (four Split steps):
+    /// `[\p{P}\$\+<=>\^~\|]+`, `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)`,
+    /// `\p{N}+`, `[0-9][0-9][0-9]`
+    static let llamaCppDefault: [SplitPattern] = [
+        SplitPattern(name: "default punctuation", alternatives: [
+            .run(prefix: nil, prefixRequired: false, run: .any([P, .defaultSymbol]), min: 1, max: .max, tail: nil)]),
+        SplitPattern(name: "default gpt2", alternatives: [
+            .contractions(caseInsensitive: false),
+            .run(prefix: .any(.space), prefixRequired: false, run: .any(L), min: 1, max: .max, tail: nil),
+            .run(prefix: .any(.space), prefixRequired: false, run: .any(N), min: 1, max: .max, tail: nil),
+            .run(prefix: .any(.space), prefixRequired: false, run: .none([WS, L, N]), min: 1, max: .max, tail: nil),
+            .whitespaceNotBeforeText]),
+        SplitPattern(name: "default digits", alternatives: [
+            .run(prefix: nil, prefixRequired: false, run: .any(N), min: 1, max: .max, tail: nil)]),
+        SplitPattern(name: "default three digits", alternatives: [
+            .run(prefix: nil, prefixRequired: false, run: .any(.asciiDigit), min: 3, max: 3, tail: nil)]),
+    ]
+
     /// Llama 3 (`maxDigits` 3) and Qwen2 (`maxDigits` 1):
     /// `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
     static func llama3Style(name: String, maxDigits: Int) -> SplitPattern {
@@ -288,7 +306,8 @@ extension SplitPattern {
     /// llama.cpp's `tokenizer.ggml.pre` names mapped to their Split sequences.
     static func sequence(forGGUFPre pre: String?) -> [SplitPattern]? {
         switch pre ?? "default" {
-        case "default", "gpt2", "gpt-2": return [gpt2]
+        case "default": return llamaCppDefault
+        case "gpt2", "gpt-2": return [gpt2]
         case "llama3", "llama-v3", "llama-bpe", "dbrx", "smaug-bpe": return [llama3]
         case "qwen2", "deepseek-r1-qwen", "megrez": return [qwen2]
         case "deepseek-v3": return [deepseekV3Digits, deepseekV3CJK, deepseekV3Main]

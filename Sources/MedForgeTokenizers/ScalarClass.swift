@@ -18,6 +18,8 @@ struct ScalarClass: OptionSet, Sendable {
     static let cjkLLM = ScalarClass(rawValue: 1 << 11)       // [一-龥ࠀ-一가-퟿]
     static let letterLLM = ScalarClass(rawValue: 1 << 12)    // deepseek-llm's long letter class
     static let punctLLM = ScalarClass(rawValue: 1 << 13)     // [!-/:-~！-／：-～‘-‟　-。]
+    static let defaultSymbol = ScalarClass(rawValue: 1 << 14) // [\$\+<=>\^~\|] (llama.cpp's default BPE split)
+    static let asciiDigit = ScalarClass(rawValue: 1 << 15)    // [0-9]
 
     @inline(__always)
     static func of(_ v: UInt32) -> ScalarClass {
@@ -55,6 +57,8 @@ struct ScalarClass: OptionSet, Sendable {
         if (0x4E00...0x9FA5).contains(v) || (0x3040...0x309F).contains(v) || (0x30A0...0x30FF).contains(v) { c.insert(.cjkV3) }
         if (0x4E00...0x9FA5).contains(v) || (0x0800...0x4E00).contains(v) || (0xAC00...0xD7FF).contains(v) { c.insert(.cjkLLM) }
         if inRanges(v, letterLLMRanges) { c.insert(.letterLLM) }
+        if [0x24, 0x2B, 0x3C, 0x3D, 0x3E, 0x5E, 0x7E, 0x7C].contains(v) { c.insert(.defaultSymbol) }
+        if (0x30...0x39).contains(v) { c.insert(.asciiDigit) }
         if (0x21...0x2F).contains(v) || (0x3A...0x7E).contains(v) || (0xFF01...0xFF0F).contains(v)
             || (0xFF1A...0xFF5E).contains(v) || (0x2018...0x201F).contains(v) || (0x3000...0x3002).contains(v) {
             c.insert(.punctLLM)

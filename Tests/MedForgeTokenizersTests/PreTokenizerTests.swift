@@ -27,8 +27,8 @@ struct PreTokenizerTests {
         }
     }
 
-    // Guards each hand-written regex matcher (gpt2, llama3, qwen2, deepseek-v3/llm/coder) against Oniguruma's splits.
-    @Test(arguments: ["gpt2", "llama3", "qwen2", "deepseek-v3", "deepseek-llm", "deepseek-coder"])
+    // Guards each hand-written regex matcher (gpt2, llama3, qwen2, deepseek-v3/llm/coder, llama.cpp default) against Oniguruma's splits.
+    @Test(arguments: ["gpt2", "llama3", "qwen2", "deepseek-v3", "deepseek-llm", "deepseek-coder", "default"])
     func splitsLikeOniguruma(pattern: String) throws {
         let all = try JSONDecoder().decode(Goldens.self, from: Fixture.data("pretokenizer_goldens.json")).cases
         let cases = all.filter { $0.pattern == pattern }
@@ -44,12 +44,13 @@ struct PreTokenizerTests {
         for name in ["default", "gpt2", "llama3", "qwen2", "deepseek-r1-qwen", "deepseek-v3", "deepseek-llm", "deepseek-coder"] {
             #expect(SplitPattern.sequence(forGGUFPre: name) != nil, "\(name)")
         }
-        #expect(SplitPattern.sequence(forGGUFPre: nil)?.first?.name == "gpt2")
+        #expect(SplitPattern.sequence(forGGUFPre: nil)?.count == 4)   // llama.cpp's "default" set
+        #expect(SplitPattern.sequence(forGGUFPre: "gpt-2")?.first?.name == "gpt2")
         #expect(SplitPattern.sequence(forGGUFPre: "no-such-pre") == nil)
     }
 
     // Guards linear time on adversarial input (long whitespace runs, one huge word) for every pattern.
-    @Test(arguments: ["gpt2", "llama3", "qwen2", "deepseek-v3", "deepseek-llm", "deepseek-coder"])
+    @Test(arguments: ["gpt2", "llama3", "qwen2", "deepseek-v3", "deepseek-llm", "deepseek-coder", "default"])
     func longRunsSplitInLinearTime(pattern: String) throws {
         let seq = try #require(Self.splitSequence(pattern))
         let spaces = String(repeating: " ", count: 200_000) + "x" + String(repeating: "\t", count: 100_000) + "\n"
