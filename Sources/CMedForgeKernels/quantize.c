@@ -105,6 +105,20 @@ void mf_quantize_q8k(const float *x, int64_t n, mf_block_q8k *out) {
     }
 }
 
+void mf_quantize_q8s(const float *x, int64_t n, mf_block_q8s *out) {
+    for (int64_t b = 0; b < n / 256; b++) {
+        const float *xb = x + 256 * b;
+        float amax = amax32(xb, 256);
+        float id = amax > 0 ? 127.0f / amax : 0.0f;
+        out[b].d = amax / 127.0f;
+        for (int j = 0; j < 8; j++) {
+            __m256i sum = _mm256_setzero_si256();
+            quantize32(xb + 32 * j, id, out[b].qs + 32 * j, &sum, &sum);
+            out[b].sums[j] = (float)hsum8i(sum);
+        }
+    }
+}
+
 // ---- weight repacking ---------------------------------------------------------------------------
 //
 // Repacked Q8_0 / Q4_0: rows in groups of 16. A group holds, for each 32-column block b,
@@ -116,6 +130,7 @@ void mf_quantize_q8k(const float *x, int64_t n, mf_block_q8k *out) {
 // Group stride = nb * (quant bytes + 32), rounded up to 64 bytes.
 
 size_t mf_pack_size(int type, int64_t rows, int64_t cols) {
+    if (type == MF_Q4_K) return mf_effective_isa(MF_ISA_AVX512) >= MF_ISA_AVX512 ? mf_q4_K_pack_size(rows, cols) : 0;
     if (type != MF_Q8_0 && type != MF_Q4_0) return 0;
     if (rows <= 0 || rows % MF_PACK_ROWS != 0 || cols <= 0 || cols % 32 != 0) return 0;
     int64_t nb = cols / 32;
@@ -124,6 +139,7 @@ size_t mf_pack_size(int type, int64_t rows, int64_t cols) {
 
 int mf_pack(int type, const void *src, int64_t rows, int64_t cols, size_t row_bytes, void *dst) {
     if (mf_pack_size(type, rows, cols) == 0) return 0;
+    if (type == MF_Q4_K) { mf_q4_K_pack(src, rows, cols, row_bytes, dst); return 1; }
     const int64_t nb = cols / 32, qb = mf_group_quant_bytes(type);
     const int64_t blk = type == MF_Q8_0 ? 34 : 18;
     const int64_t gstride = mf_group_stride(type, nb);
@@ -138,12 +154,13 @@ int mf_pack(int type, const void *src, int64_t rows, int64_t cols, size_t row_by
                 memcpy(&d, bp, 2);
                 gd[b * 16 + r] = d;
                 uint8_t *q = gq + b * qb;
-                int nv = (int)(qb / 64);
-                for (int v = 0; v < nv; v++)
-                    for (int i = 0; i < 4; i++) {
-                        uint8_t byte = bp[2 + 4 * v + i];
-                        q[v * 64 + r * 4 + i] = type == MF_Q8_0 ? (uint8_t)(byte ^ 0x80) : byte;
-                    }
+                const uint32_t flip = type == MF_Q8_0 ? 0x80808080u : 0;
+                for (int v = 0; v < (int)(qb / 64); v++) {
+                    uint32_t four;
+                    memcpy(&four, bp + 2 + 4 * v, 4);
+                    four ^= flip;
+                    memcpy(q + v * 64 + r * 4, &four, 4);
+                }
             }
         }
     }

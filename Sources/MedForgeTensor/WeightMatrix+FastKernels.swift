@@ -37,7 +37,8 @@ public enum KernelISA: Int32, Sendable, CaseIterable, CustomStringConvertible {
 extension WeightMatrix {
     /// Builds the fast-kernel form of this matrix (call once, at load, before sharing it across
     /// threads). Q8_0 and Q4_0 with a multiple of 16 rows are repacked (the copy costs their size
-    /// again in memory); Q4_K, Q6_K, F16, BF16 and F32 use the GGUF bytes directly. Other shapes keep
+    /// again in memory), as is Q4_K on CPUs with AVX-512 VNNI; Q6_K, F16, BF16 and F32 use the GGUF
+    /// bytes directly. Other shapes keep
     /// the generic path. Afterwards `matmul` quantises the activations to 8 bits once per call
     /// (Q8_0/Q4_0: blocks of 32; Q4_K/Q6_K: blocks of 256), as llama.cpp does.
     public func prepareForFastKernels() {
@@ -67,6 +68,8 @@ public typealias BlockQ6_K = mf_block_q6_K
 /// Activation blocks: 32 int8 with scale and offset bias (for Q8_0/Q4_0), 256 int8 with scale and 16-sums (Q8_K style).
 public typealias BlockQ8Activation = mf_block_q8a
 public typealias BlockQ8_K = mf_block_q8k
+/// Activation block of the repacked Q4_K kernel: 256 int8 with scale and float 32-value sums.
+public typealias BlockQ8_KSums = mf_block_q8s
 
 extension ThreadPool {
     /// The C pool behind this pool (nil for one thread), for the kernel probes of `medforge bench-kernels`.

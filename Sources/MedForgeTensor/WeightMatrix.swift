@@ -77,9 +77,10 @@ public final class WeightMatrix: @unchecked Sendable {
     }
 }
 
-/// A matrix's fast-kernel form, made once at load by `prepareForFastKernels()`: for Q8_0 and Q4_0 a
-/// copy repacked 16 rows at a time (one 32-bit lane per row, see CMedForgeKernels/quantize.c); for
-/// Q4_K, Q6_K, F16, BF16 and F32 no copy (the kernels read the GGUF layout directly).
+/// A matrix's fast-kernel form, made once at load by `prepareForFastKernels()`: for Q8_0 and Q4_0 (and
+/// Q4_K on AVX-512 VNNI CPUs) a copy repacked 16 rows at a time, one 32-bit lane per row (see
+/// CMedForgeKernels/quantize.c, q4k_avx512.c); for Q6_K, F16, BF16 and F32 no copy (the kernels read
+/// the GGUF layout directly).
 final class PackedWeights: @unchecked Sendable {
     let storage: UnsafeMutableRawPointer?
     let byteCount: Int
@@ -98,7 +99,21 @@ final class PackedWeights: @unchecked Sendable {
             }
             self.storage = storage
             self.byteCount = bytes
-        case .q4_K, .q6_K, .f16, .bf16, .f32:
+        case .q4_K:
+            // Repacked for AVX-512 VNNI when the CPU has it and rows % 16 == 0; otherwise the GGUF bytes.
+            let bytes = mf_pack_size(type, Int64(w.rows), Int64(w.cols))
+            if bytes > 0 {
+                let storage = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                if mf_pack(type, w.data, Int64(w.rows), Int64(w.cols), w.rowBytes, storage) == 1 {
+                    self.storage = storage
+                    self.byteCount = bytes
+                    return
+                }
+                storage.deallocate()
+            }
+            self.storage = nil
+            self.byteCount = 0
+        case .q6_K, .f16, .bf16, .f32:
             self.storage = nil
             self.byteCount = 0
         default:

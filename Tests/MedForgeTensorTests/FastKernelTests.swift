@@ -117,7 +117,8 @@ struct FastKernelTests {
                 w.fastMatmul(xp.baseAddress!, batch: 2, $0.baseAddress!, pool: pool, isa: .auto)
             }
         }
-        #expect(viaMatmul == viaFast)
+        // Equal up to float summation order (another test may switch the process-wide ISA meanwhile).
+        for i in 0..<64 { #expect(abs(viaMatmul[i] - viaFast[i]) <= 1e-4 * max(1, abs(viaFast[i]))) }
     }
 
     // Guards the edge-case fallback: rows not a multiple of 16 are not repacked, and matmul still answers exactly.
@@ -138,6 +139,7 @@ struct FastKernelTests {
     }
 
     // Guards the forced-AVX2 switch: capping the process-wide level is honoured and reversible.
+    // (Other tests pass their ISA explicitly or tolerate either level, so this may run alongside them.)
     @Test func maximumISACanBeCappedAndRestored() {
         let before = KernelISA.active
         #expect(KernelISA.setMaximum(.avx2) == .avx2)
