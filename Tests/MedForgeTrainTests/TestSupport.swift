@@ -34,3 +34,17 @@ func perturbAdapters(_ m: TrainableModel, seed: UInt64, scale: Float = 0.05) {
     var r = TrainRNG(seed: seed)
     for a in m.adapters { for i in 0..<a.adapter.b.value.count { a.adapter.b.value.p[i] = (r.nextFloat() * 2 - 1) * scale } }
 }
+
+import MedForgeTokenizers
+
+/// Byte-level test tokenizer: id = byte + 3, BOS 1, EOS 2 (fits the tiny models' vocabularies).
+struct ByteTokenizer: Tokenizer {
+    var vocabularySize: Int { 259 }
+    var bosTokenID: Int? { 1 }
+    var eosTokenIDs: Set<Int> { [2] }
+    var addsBOS: Bool { true }
+    func encode(_ text: String, addSpecial: Bool) -> [Int] { (addSpecial ? [1] : []) + text.utf8.map { Int($0) + 3 } }
+    func decodeBytes(_ ids: [Int]) -> [UInt8] { ids.filter { $0 >= 3 }.map { UInt8($0 - 3) } }
+}
+
+func jsonl(_ lines: [String]) -> Data { Data(lines.joined(separator: "\n").utf8) }
