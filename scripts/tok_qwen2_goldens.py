@@ -12,7 +12,8 @@
 # Ids below --ranks are Qwen2's own; texts simply use fewer merges than the full model would.
 # `tokenizers` renumbers added tokens that are not in the vocabulary to follow it, so in this reduced
 # file the three specials load as ids 6000-6002 (in the full vocabulary the two numberings agree).
-# Writes qwen2_reduced_tokenizer.json and qwen2_goldens.json.
+# Writes qwen2_reduced_tokenizer.json, qwen2_goldens.json, and qwen2_flags_goldens.json (added
+# tokens with lstrip / rstrip / single_word / normalized appended to the reduced file).
 import argparse, base64, json, os, sys
 from tokenizers import Tokenizer
 sys.path.insert(0, os.path.dirname(__file__))
@@ -86,6 +87,38 @@ def main():
         json.dump({"generator": "scripts/tok_qwen2_goldens.py --ranks %d" % a.ranks,
                    "tokenizer": "qwen2_reduced_tokenizer.json", "cases": cases},
                   f, ensure_ascii=False, separators=(",", ":"))
+        f.write("\n")
+    flag_goldens(path, a.out)
+
+
+# Added tokens with each flag `tokenizers` honours, appended to the reduced Qwen2 file for
+# qwen2_flags_goldens.json (the test appends the same list before loading).
+FLAGGED = [
+    {"content": "<mask>", "lstrip": True, "rstrip": False, "single_word": False, "normalized": False, "special": True},
+    {"content": "<sep>", "lstrip": False, "rstrip": True, "single_word": False, "normalized": False, "special": True},
+    {"content": "<both>", "lstrip": True, "rstrip": True, "single_word": False, "normalized": True, "special": False},
+    {"content": "cat", "lstrip": False, "rstrip": False, "single_word": True, "normalized": False, "special": False},
+]
+FLAG_TEXTS = [
+    "a <mask> b", "a  \t<mask>b", "a\u3000<mask>", "<mask>", " <mask> ",
+    "x<sep>  y", "x <sep>\u00a0\u2003y", "<sep>\n\n",
+    "p <both> q", "p\n<both>\nq", "  <both>  ",
+    "cat", "a cat sat", "concatenate", "cats", "cat!", "(cat)", "bobcat cat",
+    "<mask><sep><both>cat", "混合<mask>中文 cat 猫", "。cat。", "猫cat", "cat٣", "_cat", "écat", "cat\u0301",
+    "\U0001F642cat\U0001F642",
+]
+
+
+def flag_goldens(path, out_dir):
+    tj = json.load(open(path, encoding="utf-8"))
+    base = max(a["id"] for a in tj["added_tokens"]) + 1
+    tj["added_tokens"] += [dict(t, id=base + i) for i, t in enumerate(FLAGGED)]
+    tok = Tokenizer.from_str(json.dumps(tj))
+    cases = [{"text": t, "ids": tok.encode(t, add_special_tokens=False).ids} for t in FLAG_TEXTS]
+    with open(os.path.join(out_dir, "qwen2_flags_goldens.json"), "w", encoding="utf-8") as f:
+        json.dump({"generator": "scripts/tok_qwen2_goldens.py", "base": "qwen2_reduced_tokenizer.json",
+                   "addedTokens": [dict(t, id=base + i) for i, t in enumerate(FLAGGED)], "cases": cases},
+                  f, ensure_ascii=False, indent=1)
         f.write("\n")
 
 

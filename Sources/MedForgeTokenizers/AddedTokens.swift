@@ -55,9 +55,43 @@ struct AddedTokenMatcher: Sendable {
         }
     }
 
-    private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
-    private static func isWordByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b >= 0x80
+    /// Length of the whitespace scalar ending just before `i` (0 if none), decoding UTF-8 backwards.
+    private static func whitespaceBefore(_ b: [UInt8], _ i: Int, lowerBound: Int) -> Int {
+        var s = i - 1
+        while s > lowerBound && b[s] & 0xC0 == 0x80 && i - s < 4 { s -= 1 }
+        guard s >= lowerBound else { return 0 }
+        return scalarIsWhitespace(b, s, i) ? i - s : 0
+    }
+    /// Length of the whitespace scalar starting at `i` (0 if none).
+    private static func whitespaceAt(_ b: [UInt8], _ i: Int, upperBound: Int) -> Int {
+        let lead = b[i]
+        let len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard i + len <= upperBound else { return 0 }
+        return scalarIsWhitespace(b, i, i + len) ? len : 0
+    }
+    private static func scalarIsWhitespace(_ b: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        guard let s = String(decoding: b[start..<end], as: UTF8.self).unicodeScalars.first,
+              end - start == s.utf8.count else { return false }
+        return s.properties.isWhitespace
+    }
+    /// Whether the scalar ending before `i` / starting at `i` is a word character (alphanumeric or `_`).
+    private static func wordCharBefore(_ b: [UInt8], _ i: Int, lowerBound: Int) -> Bool {
+        var s = i - 1
+        while s > lowerBound && b[s] & 0xC0 == 0x80 && i - s < 4 { s -= 1 }
+        return s >= lowerBound && scalarIsWordChar(b, s, i)
+    }
+    private static func wordCharAt(_ b: [UInt8], _ i: Int, upperBound: Int) -> Bool {
+        let lead = b[i]
+        let len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        return i + len <= upperBound && scalarIsWordChar(b, i, i + len)
+    }
+    private static func scalarIsWordChar(_ b: [UInt8], _ start: Int, _ end: Int) -> Bool {
+        guard let s = String(decoding: b[start..<end], as: UTF8.self).unicodeScalars.first else { return false }
+        if s == "_" || s.properties.isAlphabetic { return true }
+        switch s.properties.generalCategory {
+        case .decimalNumber, .letterNumber, .otherNumber: return true
+        default: return false
+        }
     }
 
     /// Splits `bytes[range]` into added tokens and text spans.
@@ -80,13 +114,26 @@ struct AddedTokenMatcher: Sendable {
             if best < 0 { i += 1; continue }
             let t = tokens[best]
             if t.singleWord {
-                let beforeOK = i == range.lowerBound || !Self.isWordByte(bytes[i - 1])
-                let afterOK = bestEnd == end || !Self.isWordByte(bytes[bestEnd])
+                let beforeOK = i == range.lowerBound || !Self.wordCharBefore(bytes, i, lowerBound: range.lowerBound)
+                let afterOK = bestEnd == end || !Self.wordCharAt(bytes, bestEnd, upperBound: end)
                 if !(beforeOK && afterOK) { i += 1; continue }
             }
             var matchStart = i, matchEnd = bestEnd
-            if t.lstrip { while matchStart > textStart && Self.isSpace(bytes[matchStart - 1]) { matchStart -= 1 } }
-            if t.rstrip { while matchEnd < end && Self.isSpace(bytes[matchEnd]) { matchEnd += 1 } }
+            // Like `tokenizers`, lstrip/rstrip swallow Unicode whitespace next to the token.
+            if t.lstrip {
+                while matchStart > textStart {
+                    let n = Self.whitespaceBefore(bytes, matchStart, lowerBound: textStart)
+                    if n == 0 { break }
+                    matchStart -= n
+                }
+            }
+            if t.rstrip {
+                while matchEnd < end {
+                    let n = Self.whitespaceAt(bytes, matchEnd, upperBound: end)
+                    if n == 0 { break }
+                    matchEnd += n
+                }
+            }
             if textStart < matchStart { out.append(.text(textStart..<matchStart)) }
             out.append(.token(Int32(t.id)))
             i = matchEnd

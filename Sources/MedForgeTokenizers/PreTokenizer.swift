@@ -281,6 +281,7 @@ extension SplitPattern {
             "[一-龥぀-ゟ゠-ヿ]+": deepseekV3CJK,
             "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+": deepseekV3Main,
             "[\r\n]": deepseekLLM[0],
+            "[\\r\\n]": deepseekLLM[0],
             "\\s?[!-/:-~！-／：-～‘-‟　-。]+": deepseekLLM[2],
             "\\s+$": deepseekLLM[3],
             "[一-龥ࠀ-一가-퟿]+": deepseekLLM[4],

@@ -106,3 +106,34 @@ struct Qwen2TokenizerTests {
         #expect(t.encode("<|im_start|>", addSpecial: false) == [6001])
     }
 }
+
+struct AddedTokenFlagTests {
+    struct Goldens: Decodable {
+        let addedTokens: [[String: JSONValue]]
+        let cases: [GoldenCase]
+    }
+    /// Enough of JSON to carry the added-token objects through unchanged.
+    enum JSONValue: Decodable {
+        case bool(Bool), int(Int), string(String)
+        init(from d: Decoder) throws {
+            let c = try d.singleValueContainer()
+            if let b = try? c.decode(Bool.self) { self = .bool(b) }
+            else if let i = try? c.decode(Int.self) { self = .int(i) }
+            else { self = .string(try c.decode(String.self)) }
+        }
+        var any: Any { switch self { case .bool(let b): return b; case .int(let i): return i; case .string(let s): return s } }
+    }
+
+    // Guards lstrip/rstrip (Unicode whitespace), single_word and normalized added tokens against `tokenizers`.
+    @Test func addedTokenFlagsBehaveLikeHuggingFace() throws {
+        let g = try JSONDecoder().decode(Goldens.self, from: Fixture.data("qwen2_flags_goldens.json"))
+        var json = try #require(JSONSerialization.jsonObject(with: Fixture.data("qwen2_reduced_tokenizer.json")) as? [String: Any])
+        let extra: [[String: Any]] = g.addedTokens.map { $0.mapValues(\.any) }
+        json["added_tokens"] = (json["added_tokens"] as? [[String: Any]] ?? []) + extra
+        let t = try BPETokenizer(tokenizerJSON: JSONSerialization.data(withJSONObject: json), name: "flags.json")
+        #expect(g.cases.count >= 15)
+        for c in g.cases {
+            #expect(t.encode(c.text, addSpecial: false) == c.ids, "text: \(c.text.debugDescription)")
+        }
+    }
+}
