@@ -22,7 +22,7 @@ public struct CorpusOptions: Sendable {
     public var batchSize = 256
     /// Stop after this many records (tests use it to simulate a kill).
     public var stopAfter: Int? = nil
-    public var progress: ((Int) -> Void)? = nil
+    public var progress: (@Sendable (Int) -> Void)? = nil
     public init() {}
 }
 

@@ -166,6 +166,7 @@ public struct DeidRunStats: Sendable {
     public var perType: [PHIType: Int] = [:]
     public var rejectReasons: [RejectReason: Int] = [:]
     public var maxDocumentSeconds = 0.0
+    public init() {}
 
     /// Counts only: safe to log.
     public var summary: String {

@@ -82,12 +82,13 @@ public struct Deidentifier: Sendable {
         for span in spans {
             appendScalars(s, pos, span.start, to: &out)
             let original = makeString(s, span.start, span.end)
-            hashes.append(surrogates.mac.hex(span.type.rawValue + "\u{1F}" + original, bytes: 8))
+            let auditHash = surrogates.mac.hex(span.type.rawValue + "\u{1F}" + original, bytes: 8)
+            hashes.append(auditHash)
             let replacement: String
             switch options.mode {
             case .tag: replacement = span.type.tag
             case .mask: replacement = String(original.unicodeScalars.map { isWhite($0.value) ? Character($0) : "*" })
-            case .hash: replacement = "[\(span.type.rawValue)-\(surrogates.mac.hex(span.type.rawValue + "|" + original, bytes: 5))]"
+            case .hash: replacement = "[\(span.type.rawValue)-\(auditHash.prefix(10))]"
             case .surrogate: replacement = surrogates.surrogate(for: original, type: span.type, patient: patient)
             }
             out.append(contentsOf: replacement.unicodeScalars)

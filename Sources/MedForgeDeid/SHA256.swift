@@ -21,11 +21,12 @@ public struct SHA256: Sendable {
     public init() { buffer.reserveCapacity(64) }
 
     public mutating func update<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        var n: UInt64 = 0
         for b in bytes {
-            buffer.append(b)
-            length &+= 1
+            buffer.append(b); n &+= 1
             if buffer.count == 64 { compress(); buffer.removeAll(keepingCapacity: true) }
         }
+        length &+= n
     }
 
     public mutating func finalize() -> [UInt8] {
@@ -50,7 +51,13 @@ public struct SHA256: Sendable {
 
     // One 64-byte block from `buffer` into `h`.
     private mutating func compress() {
-        var w = [UInt32](repeating: 0, count: 64)
+        // Message schedule on the stack: 64 words as a tuple-backed buffer.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            compressBlock(w)
+        }
+    }
+
+    private mutating func compressBlock(_ w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 0..<16 {
             w[i] = UInt32(buffer[4 * i]) << 24 | UInt32(buffer[4 * i + 1]) << 16
                 | UInt32(buffer[4 * i + 2]) << 8 | UInt32(buffer[4 * i + 3])
