@@ -30,8 +30,10 @@ extension BPETokenizer {
         guard type == "BPE" else {
             throw TokenizerError(file: name, problem: "unsupported model type '\(type)' (only byte-level BPE is supported)")
         }
-        if try p.optionalBool(model["byte_fallback"], "model.byte_fallback") == true {
-            throw TokenizerError(file: name, problem: "BPE with byte_fallback (SentencePiece-style) is not supported; expected byte-level BPE")
+        for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
+            if let affix = try p.optionalString(model[key], "model.\(key)"), !affix.isEmpty {
+                throw TokenizerError(file: name, problem: "model.\(key) \(affix.debugDescription) is not supported")
+            }
         }
 
         // Vocabulary
@@ -72,6 +74,8 @@ extension BPETokenizer {
 
         var c = Configuration(tokens: tokens, merges: merges, splits: [])
         c.ignoreMerges = try p.optionalBool(model["ignore_merges"], "model.ignore_merges") ?? false
+        c.byteFallback = try p.optionalBool(model["byte_fallback"], "model.byte_fallback") ?? false
+        c.fuseUnknown = try p.optionalBool(model["fuse_unk"], "model.fuse_unk") ?? false
         if let unk = try p.optionalString(model["unk_token"], "model.unk_token"), let id = vocab[unk] as? Int {
             c.unknownTokenID = id
         }
@@ -105,12 +109,22 @@ extension BPETokenizer {
                 normalized: try p.optionalBool(o["normalized"], "added_tokens[\(i)].normalized") ?? false))
         }
 
-        c.normalization = try p.normalizer(top["normalizer"], "normalizer")
+        c.normalizerSteps = try p.normalizer(top["normalizer"], "normalizer")
         var sawByteLevel = false
         try p.preTokenizer(top["pre_tokenizer"], "pre_tokenizer", &c, &sawByteLevel)
-        try p.decoder(top["decoder"], "decoder", &sawByteLevel)
-        guard sawByteLevel else {
-            throw TokenizerError(file: name, problem: "no ByteLevel pre-tokenizer or decoder: only byte-level BPE is supported")
+        try p.decoder(top["decoder"], "decoder", &c.decoderSteps, &sawByteLevel)
+        if sawByteLevel {
+            guard c.decoderSteps.isEmpty, !c.byteFallback else {
+                throw TokenizerError(file: name, problem: "mixes byte-level with SentencePiece-style decoding steps")
+            }
+        } else {
+            // SentencePiece-style files show it by byte fallback, "▁" handling or their decoder chain.
+            let spStyle = c.byteFallback || c.metaspace != nil || !c.decoderSteps.isEmpty
+                || c.normalizerSteps.contains { if case .replace = $0 { return true } else { return false } }
+            guard spStyle else {
+                throw TokenizerError(file: name, problem: "neither byte-level (ByteLevel pre-tokenizer or decoder) nor SentencePiece-style (byte_fallback, Metaspace, ▁ replacement)")
+            }
+            c.byteLevel = false
         }
         var specials: [String: Int] = [:]
         for a in c.addedTokens { specials[a.content] = a.id }
@@ -194,28 +208,56 @@ struct JSONReader {
         return b
     }
 
-    func normalizer(_ v: Any?, _ path: String) throws -> BPETokenizer.Normalization {
-        if v == nil || v is NSNull { return .none }
+    func normalizer(_ v: Any?, _ path: String) throws -> [BPETokenizer.NormalizerStep] {
+        if v == nil || v is NSNull { return [] }
         let o = try object(v, path)
         let type = try string(o["type"], "\(path).type")
         switch type {
-        case "NFC": return .nfc
-        case "NFKC": return .nfkc
+        case "NFC": return [.nfc]
+        case "NFKC": return [.nfkc]
+        case "Prepend": return [.prepend(Array(try string(o["prepend"], "\(path).prepend").utf8))]
+        case "Replace":
+            let (from, to) = try replacement(o, path)
+            return [.replace(from, to)]
         case "Sequence":
-            var result = BPETokenizer.Normalization.none
+            var steps: [BPETokenizer.NormalizerStep] = []
             for (i, n) in try array(o["normalizers"], "\(path).normalizers").enumerated() {
-                let r = try normalizer(n, "\(path).normalizers[\(i)]")
-                if r != .none {
-                    guard result == .none else {
-                        throw TokenizerError(file: file, problem: "\(path): more than one Unicode normalization is not supported")
-                    }
-                    result = r
-                }
+                steps += try normalizer(n, "\(path).normalizers[\(i)]")
             }
-            return result
+            return steps
         default:
-            throw TokenizerError(file: file, problem: "\(path): unsupported normalizer type '\(type)' (supported: NFC, NFKC, Sequence)")
+            throw TokenizerError(file: file, problem: "\(path): unsupported normalizer type '\(type)' (supported: NFC, NFKC, Prepend, Replace, Sequence)")
         }
+    }
+
+    /// A `Replace` step's literal pattern and content.
+    func replacement(_ o: [String: Any], _ path: String) throws -> ([UInt8], [UInt8]) {
+        let pattern = try object(o["pattern"], "\(path).pattern")
+        guard let from = pattern["String"] as? String, !from.isEmpty else {
+            throw TokenizerError(file: file, problem: "\(path).pattern: only non-empty {\"String\": ...} patterns are supported")
+        }
+        return (Array(from.utf8), Array(try string(o["content"], "\(path).content").utf8))
+    }
+
+    func prependScheme(_ o: [String: Any], _ path: String) throws -> BPETokenizer.PrependScheme {
+        if let scheme = try optionalString(o["prepend_scheme"], "\(path).prepend_scheme") {
+            switch scheme {
+            case "first": return .first
+            case "always": return .always
+            case "never": return .never
+            default: throw TokenizerError(file: file, problem: "\(path).prepend_scheme '\(scheme)' is not first, always or never")
+            }
+        }
+        // Older files: add_prefix_space.
+        return try optionalBool(o["add_prefix_space"], "\(path).add_prefix_space") == false ? .never : .always
+    }
+
+    func metaspaceReplacement(_ o: [String: Any], _ path: String) throws -> String {
+        let r = try optionalString(o["replacement"], "\(path).replacement") ?? "\u{2581}"
+        guard r.unicodeScalars.count == 1 else {
+            throw TokenizerError(file: file, problem: "\(path).replacement must be one character, found \(r.debugDescription)")
+        }
+        return r
     }
 
     func preTokenizer(_ v: Any?, _ path: String, _ c: inout BPETokenizer.Configuration, _ byteLevel: inout Bool) throws {
@@ -248,6 +290,10 @@ struct JSONReader {
             byteLevel = true
             if try optionalBool(o["add_prefix_space"], "\(path).add_prefix_space") == true { c.addPrefixSpace = true }
             if try optionalBool(o["use_regex"], "\(path).use_regex") ?? true { c.splits.append(.gpt2) }
+        case "Metaspace":
+            let r = try metaspaceReplacement(o, path)
+            c.metaspace = BPETokenizer.Metaspace(replacement: Array(r.utf8), prependScheme: try prependScheme(o, path),
+                                                 split: try optionalBool(o["split"], "\(path).split") ?? true)
         case "Digits":
             let single = try optionalBool(o["individual_digits"], "\(path).individual_digits") ?? false
             c.splits.append(SplitPattern(name: "digits", alternatives: [
@@ -257,7 +303,7 @@ struct JSONReader {
         }
     }
 
-    func decoder(_ v: Any?, _ path: String, _ byteLevel: inout Bool) throws {
+    func decoder(_ v: Any?, _ path: String, _ steps: inout [BPETokenizer.DecoderStep], _ byteLevel: inout Bool) throws {
         if v == nil || v is NSNull { return }
         let o = try object(v, path)
         let type = try string(o["type"], "\(path).type")
@@ -265,10 +311,28 @@ struct JSONReader {
         case "ByteLevel": byteLevel = true
         case "Sequence":
             for (i, d) in try array(o["decoders"], "\(path).decoders").enumerated() {
-                try decoder(d, "\(path).decoders[\(i)]", &byteLevel)
+                try decoder(d, "\(path).decoders[\(i)]", &steps, &byteLevel)
             }
+        case "Replace":
+            let (from, to) = try replacement(o, path)
+            steps.append(.replace(from, to))
+        case "ByteFallback": steps.append(.byteFallback)
+        case "Fuse": steps.append(.fuse)
+        case "Strip":
+            let content = try string(o["content"], "\(path).content")
+            guard let c = content.unicodeScalars.first, content.unicodeScalars.count == 1 else {
+                throw TokenizerError(file: file, problem: "\(path).content must be one character")
+            }
+            let start = try int(o["start"] ?? 0, "\(path).start"), stop = try int(o["stop"] ?? 0, "\(path).stop")
+            guard (0...64).contains(start), (0...64).contains(stop) else {
+                throw TokenizerError(file: file, problem: "\(path): start/stop \(start)/\(stop) outside 0...64")
+            }
+            steps.append(.strip(content: c.value, start: start, stop: stop))
+        case "Metaspace":
+            let r = try metaspaceReplacement(o, path)
+            steps.append(.metaspace(replacement: r.unicodeScalars.first?.value ?? 0x2581, prependScheme: try prependScheme(o, path)))
         default:
-            throw TokenizerError(file: file, problem: "\(path): unsupported decoder type '\(type)' (only ByteLevel)")
+            throw TokenizerError(file: file, problem: "\(path): unsupported decoder type '\(type)' (supported: ByteLevel, Replace, ByteFallback, Fuse, Strip, Metaspace)")
         }
     }
 

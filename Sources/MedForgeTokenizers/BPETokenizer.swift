@@ -1,14 +1,40 @@
 import Foundation
 
-/// Byte-level BPE (GPT-2 family: DeepSeek-V3/R1, Qwen2, Llama 3), mirroring the `tokenizer.json`
-/// pipeline: added tokens → normalizer → pre-tokenizer (regex splits, byte-level) → BPE merges →
-/// post-processor (BOS/EOS template) and the byte-level decoder.
+/// BPE from `tokenizer.json` or GGUF metadata, mirroring the Hugging Face pipeline: added tokens →
+/// normalizer → pre-tokenizer → BPE merges → post-processor (BOS/EOS template) → decoder.
+///
+/// Two symbol alphabets are supported: byte-level (GPT-2 family: DeepSeek-V3/R1, Qwen2, Llama 3;
+/// regex splits then one symbol per byte) and SentencePiece-style (Llama 2 / TinyLlama files:
+/// `▁` for space, one symbol per character with `<0xXX>` byte fallback).
 public struct BPETokenizer: Tokenizer {
     public enum Normalization: Sendable { case none, nfc, nfkc }
 
+    /// One step of the `tokenizer.json` normalizer.
+    enum NormalizerStep: Sendable, Equatable {
+        case nfc, nfkc
+        case prepend([UInt8])                 // only to non-empty text
+        case replace([UInt8], [UInt8])        // literal pattern
+    }
+    enum PrependScheme: Sendable { case first, always, never }
+    /// The Metaspace pre-tokenizer: spaces become `replacement`, optionally prepended; optional split.
+    struct Metaspace: Sendable {
+        var replacement: [UInt8]
+        var prependScheme: PrependScheme
+        var split: Bool
+    }
+    /// One step of the `tokenizer.json` decoder (SentencePiece-style files).
+    enum DecoderStep: Sendable {
+        case replace([UInt8], [UInt8])
+        case byteFallback
+        case fuse
+        case strip(content: UInt32, start: Int, stop: Int)
+        case metaspace(replacement: UInt32, prependScheme: PrependScheme)
+    }
+
     /// Everything needed to build the tokenizer, from `tokenizer.json` or GGUF metadata.
     public struct Configuration: Sendable {
-        /// Token strings indexed by id, in the byte-level alphabet (`Ġ` for space); nil for holes.
+        /// Token strings indexed by id (byte-level alphabet, `Ġ` for space, unless `byteLevel` is
+        /// false); nil for holes.
         public var tokens: [String?]
         /// Merge pairs, highest priority first.
         public var merges: [(String, String)]
@@ -28,6 +54,13 @@ public struct BPETokenizer: Tokenizer {
         public var rawTextIDs: Set<Int> = []
         /// The model's Jinja chat template (tokenizer_config.json or GGUF), for `ChatTemplate.detect`.
         public var chatTemplate: String? = nil
+        /// Byte-level symbols (true) or characters with optional byte fallback (SentencePiece-style).
+        var byteLevel = true
+        var byteFallback = false
+        var fuseUnknown = false
+        var normalizerSteps: [NormalizerStep] = []
+        var metaspace: Metaspace? = nil
+        var decoderSteps: [DecoderStep] = []
     }
 
     // Model
@@ -35,16 +68,24 @@ public struct BPETokenizer: Tokenizer {
     private let merges: [UInt64: UInt64]          // (left << 32 | right) -> (rank << 32 | merged)
     private let wholeWordIDs: [[UInt8]: Int32]    // only with ignoreMerges
     private let unknownID: Int32?
+    private let byteLevel: Bool
+    private let charToID: [UInt32: Int32]         // character mode: scalar -> id
+    private let byteFallbackIDs: [Int32]          // character mode: <0xXX> ids, -1 when missing
+    private let fuseUnknown: Bool
+    private let byteFallback: Bool
     // Pipeline
+    private let normalizerSteps: [NormalizerStep]
+    private let metaspace: Metaspace?
     private let splits: [SplitPattern]
     private let addPrefixSpace: Bool
-    private let normalization: Normalization
     private let rawAdded: AddedTokenMatcher
     private let normalizedAdded: AddedTokenMatcher
     private let prefixIDs: [Int]
     private let suffixIDs: [Int]
     // Decoding
     private let decodeTable: [[UInt8]]
+    private let pieces: [[UInt8]]                 // raw token text, for the decoder chain
+    private let decoderSteps: [DecoderStep]
     private let specialIDs: Set<Int>
     private let cache = WordCache()
 
@@ -94,9 +135,32 @@ public struct BPETokenizer: Tokenizer {
         }
         wholeWordIDs = whole
         unknownID = c.unknownTokenID.map { Int32($0) }
+        byteLevel = c.byteLevel
+        fuseUnknown = c.fuseUnknown
+        byteFallback = c.byteFallback
+        var chars: [UInt32: Int32] = [:]
+        var fallback = [Int32](repeating: -1, count: 256)
+        if !c.byteLevel {
+            for (i, t) in c.tokens.enumerated() {
+                guard let t else { continue }
+                let scalars = t.unicodeScalars
+                if scalars.count == 1, let v = scalars.first?.value, chars[v] == nil { chars[v] = Int32(i) }
+                if c.byteFallback, let b = parseBytePiece(Array(t.utf8)), fallback[Int(b)] < 0 { fallback[Int(b)] = Int32(i) }
+            }
+        }
+        charToID = chars
+        byteFallbackIDs = fallback
+        var steps = c.normalizerSteps
+        switch c.normalization {
+        case .nfc: steps.insert(.nfc, at: 0)
+        case .nfkc: steps.insert(.nfkc, at: 0)
+        case .none: break
+        }
+        normalizerSteps = steps
+        metaspace = c.metaspace
+        decoderSteps = c.decoderSteps
         splits = c.splits
         addPrefixSpace = c.addPrefixSpace
-        normalization = c.normalization
         // Like `tokenizers`: non-normalized tokens are found in the raw text first, normalized ones in
         // the normalized remainder.
         rawAdded = AddedTokenMatcher(c.addedTokens.filter { !$0.normalized })
@@ -109,17 +173,21 @@ public struct BPETokenizer: Tokenizer {
         chatTemplateJinja = c.chatTemplate
 
         var table = [[UInt8]](repeating: [], count: vocabularySize)
+        var raw = [[UInt8]](repeating: [], count: vocabularySize)
         for (i, t) in c.tokens.enumerated() {
             guard let t else { continue }
-            table[i] = c.rawTextIDs.contains(i) ? Array(t.utf8) : (ByteLevel.bytes(of: t) ?? Array(t.utf8))
+            raw[i] = Array(t.utf8)
+            table[i] = c.rawTextIDs.contains(i) || !c.byteLevel ? raw[i] : (ByteLevel.bytes(of: t) ?? raw[i])
         }
         var special = Set<Int>()
         for a in c.addedTokens {
-            table[a.id] = c.rawTextIDs.contains(a.id) ? Array(a.content.utf8)
-                : (ByteLevel.bytes(of: a.content) ?? Array(a.content.utf8))
+            raw[a.id] = Array(a.content.utf8)
+            table[a.id] = c.rawTextIDs.contains(a.id) || !c.byteLevel ? raw[a.id]
+                : (ByteLevel.bytes(of: a.content) ?? raw[a.id])
             if a.special { special.insert(a.id) }
         }
         decodeTable = table
+        pieces = c.byteLevel ? [] : raw
         specialIDs = special
     }
 
@@ -128,7 +196,7 @@ public struct BPETokenizer: Tokenizer {
     public func encode(_ text: String, addSpecial: Bool) -> [Int] {
         var out: [Int32] = []
         if addSpecial { out.append(contentsOf: prefixIDs.map { Int32($0) }) }
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var merger = PairMerger()
         var segments: [Segment] = []
         rawAdded.split(bytes, 0..<bytes.count, into: &segments)
@@ -136,43 +204,68 @@ public struct BPETokenizer: Tokenizer {
             switch seg {
             case .token(let id): out.append(id)
             case .text(let r):
-                if normalization == .none && normalizedAdded.isEmpty {
-                    encodeText(bytes, r, &out, &merger)
+                if normalizerSteps.isEmpty && normalizedAdded.isEmpty {
+                    encodeText(bytes, r, atStart: r.lowerBound == 0, &out, &merger)
                 } else {
-                    var normalized = normalization == .none ? Array(bytes[r]) : normalize(bytes[r])
+                    let normalized = normalize(bytes[r])
                     var inner: [Segment] = []
                     normalizedAdded.split(normalized, 0..<normalized.count, into: &inner)
                     for s in inner {
                         switch s {
                         case .token(let id): out.append(id)
-                        case .text(let r2): encodeText(normalized, r2, &out, &merger)
+                        case .text(let r2):
+                            encodeText(normalized, r2, atStart: r.lowerBound == 0 && r2.lowerBound == 0, &out, &merger)
                         }
                     }
-                    normalized.removeAll()
                 }
             }
         }
-        bytes.removeAll()
         if addSpecial { out.append(contentsOf: suffixIDs.map { Int32($0) }) }
         return out.map(Int.init)
     }
 
     private func normalize(_ b: ArraySlice<UInt8>) -> [UInt8] {
-        let s = String(decoding: b, as: UTF8.self)
-        switch normalization {
-        case .none: return Array(b)
-        case .nfc: return Array(s.precomposedStringWithCanonicalMapping.utf8)
-        case .nfkc: return Array(s.precomposedStringWithCompatibilityMapping.utf8)
+        var bytes = Array(b)
+        for step in normalizerSteps {
+            switch step {
+            case .nfc: bytes = Array(String(decoding: bytes, as: UTF8.self).precomposedStringWithCanonicalMapping.utf8)
+            case .nfkc: bytes = Array(String(decoding: bytes, as: UTF8.self).precomposedStringWithCompatibilityMapping.utf8)
+            case .prepend(let p): if !bytes.isEmpty { bytes = p + bytes }
+            case .replace(let from, let to): bytes = replacing(bytes, from, to)
+            }
         }
+        return bytes
     }
 
-    /// Pre-tokenizes and BPE-encodes plain text `bytes[range]`.
-    private func encodeText(_ bytes: [UInt8], _ range: Range<Int>, _ out: inout [Int32], _ merger: inout PairMerger) {
+    /// Pre-tokenizes and BPE-encodes plain text `bytes[range]`; `atStart` when it opens the input.
+    private func encodeText(_ bytes: [UInt8], _ range: Range<Int>, atStart: Bool,
+                            _ out: inout [Int32], _ merger: inout PairMerger) {
         var buffer: [UInt8]
         if addPrefixSpace && bytes[range.lowerBound] != 0x20 {
             buffer = [0x20] + bytes[range]
         } else {
             buffer = Array(bytes[range])
+        }
+        if let m = metaspace {
+            buffer = replacing(buffer, [0x20], m.replacement)
+            let prepend = m.prependScheme == .always || (m.prependScheme == .first && atStart)
+            if prepend && !buffer.starts(with: m.replacement) { buffer = m.replacement + buffer }
+            if m.split {
+                // Each replacement character starts a new word (it stays with the word after it).
+                var start = 0, i = 0
+                while i < buffer.count {
+                    if i > start && buffer[i...].starts(with: m.replacement) {
+                        encodeWord(buffer[start..<i], &out, &merger); start = i
+                    }
+                    i += 1
+                }
+                if start < buffer.count { encodeWord(buffer[start...], &out, &merger) }
+                return
+            }
+        }
+        if splits.isEmpty {
+            encodeWord(buffer[...], &out, &merger)
+            return
         }
         let text = buffer.withUnsafeBufferPointer { ScalarText(utf8: $0) }
         var pieces: [Range<Int>] = [0..<text.values.count]
@@ -190,23 +283,29 @@ public struct BPETokenizer: Tokenizer {
 
     /// BPE over the bytes of one pre-token, with a shared cache.
     private func encodeWord(_ word: ArraySlice<UInt8>, _ out: inout [Int32], _ merger: inout PairMerger) {
-        if word.count == 1 {
+        if word.isEmpty { return }
+        if word.count == 1 && byteLevel {
             let id = byteToID[Int(word[word.startIndex])]
             if id >= 0 { out.append(id) } else if let u = unknownID { out.append(u) }
             return
         }
         let key = Array(word)
-        if let hit = cache.get(key) { out.append(contentsOf: hit); return }
+        let cacheable = key.count <= 256
+        if cacheable, let hit = cache.get(key) { out.append(contentsOf: hit); return }
         var symbols: [Int32] = []
         if let whole = wholeWordIDs[key] {
             symbols = [whole]
         } else {
             symbols.reserveCapacity(word.count)
-            var lastWasUnknown = false
-            for b in word {
-                let id = byteToID[Int(b)]
-                if id >= 0 { symbols.append(id); lastWasUnknown = false }
-                else if let u = unknownID, !lastWasUnknown { symbols.append(u); lastWasUnknown = true }
+            if byteLevel {
+                var lastWasUnknown = false
+                for b in word {
+                    let id = byteToID[Int(b)]
+                    if id >= 0 { symbols.append(id); lastWasUnknown = false }
+                    else if let u = unknownID, !lastWasUnknown || !fuseUnknown { symbols.append(u); lastWasUnknown = true }
+                }
+            } else {
+                characterSymbols(key, &symbols)
             }
             let merges = self.merges
             merger.merge(&symbols) { a, b in
@@ -214,7 +313,7 @@ public struct BPETokenizer: Tokenizer {
                 return (Float(v >> 32), Int32(truncatingIfNeeded: v & 0xFFFF_FFFF))
             }
         }
-        cache.set(key, symbols)
+        if cacheable { cache.set(key, symbols) }
         out.append(contentsOf: symbols)
     }
 
@@ -223,6 +322,10 @@ public struct BPETokenizer: Tokenizer {
     public func decodeBytes(_ ids: [Int]) -> [UInt8] { decodeBytes(ids, skipSpecialTokens: false) }
 
     public func decodeBytes(_ ids: [Int], skipSpecialTokens: Bool) -> [UInt8] {
+        if !byteLevel && !decoderSteps.isEmpty {
+            let kept = ids.filter { $0 >= 0 && $0 < pieces.count && !(skipSpecialTokens && specialIDs.contains($0)) }
+            return runDecoderSteps(kept.map { pieces[$0] })
+        }
         var out: [UInt8] = []
         for id in ids where id >= 0 && id < decodeTable.count {
             if skipSpecialTokens && specialIDs.contains(id) { continue }
@@ -235,6 +338,107 @@ public struct BPETokenizer: Tokenizer {
     public func tokenID(forAddedToken content: String) -> Int? {
         addedTokens.first { $0.content == content }?.id
     }
+}
+
+// MARK: - SentencePiece-style symbols and decoder chain
+
+extension BPETokenizer {
+    /// Initial symbols in character mode: each character's id, else its `<0xXX>` bytes (byte
+    /// fallback), else `<unk>` (consecutive ones fused when `fuse_unk`).
+    fileprivate func characterSymbols(_ word: [UInt8], _ symbols: inout [Int32]) {
+        var lastWasUnknown = false
+        var i = 0
+        while i < word.count {
+            let lead = word[i]
+            let len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+            let end = min(i + len, word.count)
+            var v: UInt32 = 0
+            String(decoding: word[i..<end], as: UTF8.self).unicodeScalars.first.map { v = $0.value }
+            if let id = charToID[v], end - i == len {
+                symbols.append(id); lastWasUnknown = false
+            } else if byteFallback && word[i..<end].allSatisfy({ byteFallbackIDs[Int($0)] >= 0 }) {
+                for b in word[i..<end] { symbols.append(byteFallbackIDs[Int(b)]) }
+                lastWasUnknown = false
+            } else if let u = unknownID {
+                if !(fuseUnknown && lastWasUnknown) { symbols.append(u) }
+                lastWasUnknown = true
+            }
+            i = end
+        }
+    }
+
+    /// Hugging Face's decoder chain over token texts, then their UTF-8 bytes.
+    fileprivate func runDecoderSteps(_ tokens: [[UInt8]]) -> [UInt8] {
+        var toks = tokens
+        for step in decoderSteps {
+            switch step {
+            case .replace(let from, let to):
+                toks = toks.map { replacing($0, from, to) }
+            case .byteFallback:
+                var result: [[UInt8]] = []
+                var pendingBytes: [UInt8] = []
+                func flush() {
+                    guard !pendingBytes.isEmpty else { return }
+                    if Array(String(decoding: pendingBytes, as: UTF8.self).utf8) == pendingBytes {
+                        result.append(pendingBytes)
+                    } else {
+                        for _ in pendingBytes { result.append(Array("\u{FFFD}".utf8)) }
+                    }
+                    pendingBytes.removeAll()
+                }
+                for t in toks {
+                    if let b = parseBytePiece(t) { pendingBytes.append(b) } else { flush(); result.append(t) }
+                }
+                flush()
+                toks = result
+            case .fuse:
+                toks = [toks.flatMap { $0 }]
+            case .strip(let content, let start, let stop):
+                toks = toks.map { t in
+                    var scalars = Array(String(decoding: t, as: UTF8.self).unicodeScalars)
+                    var cut = 0
+                    while cut < start && cut < scalars.count && scalars[cut].value == content { cut += 1 }
+                    scalars.removeFirst(cut)
+                    var tail = 0
+                    while tail < stop && tail < scalars.count && scalars[scalars.count - 1 - tail].value == content { tail += 1 }
+                    scalars.removeLast(tail)
+                    var s = String.UnicodeScalarView(); s.append(contentsOf: scalars)
+                    return Array(String(s).utf8)
+                }
+            case .metaspace(let replacement, let scheme):
+                toks = toks.enumerated().map { i, t in
+                    var s = String.UnicodeScalarView()
+                    for c in String(decoding: t, as: UTF8.self).unicodeScalars {
+                        if c.value == replacement {
+                            if i == 0 && scheme != .never { continue }
+                            s.append(" ")
+                        } else {
+                            s.append(c)
+                        }
+                    }
+                    return Array(String(s).utf8)
+                }
+            }
+        }
+        return toks.flatMap { $0 }
+    }
+}
+
+/// `bytes` with every occurrence of `from` replaced by `to` (left to right, non-overlapping).
+func replacing(_ bytes: [UInt8], _ from: [UInt8], _ to: [UInt8]) -> [UInt8] {
+    guard !from.isEmpty, bytes.count >= from.count else { return bytes }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + bytes.count / 4)
+    var i = 0
+    let first = from[0]
+    while i < bytes.count {
+        if bytes[i] == first && i + from.count <= bytes.count && bytes[i..<(i + from.count)].elementsEqual(from) {
+            out.append(contentsOf: to); i += from.count
+        } else {
+            out.append(bytes[i]); i += 1
+        }
+    }
+    return out
 }
 
 /// GPT-2's reversible byte ↔ printable-character mapping.

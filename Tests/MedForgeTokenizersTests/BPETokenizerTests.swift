@@ -137,3 +137,33 @@ struct AddedTokenFlagTests {
         }
     }
 }
+
+struct SentencePieceStyleJSONTests {
+    struct Goldens: Decodable { let cases: [String: [BPETokenizerTests.Golden]] }
+
+    static func variant(_ name: String) throws -> BPETokenizer {
+        var json = try #require(JSONSerialization.jsonObject(with: Fixture.data("llama_style_tokenizer.json")) as? [String: Any])
+        if name == "metaspace" {
+            // The newer Llama layout, as scripts/tok_llama_style_goldens.py derives it.
+            let m: [String: Any] = ["type": "Metaspace", "replacement": "\u{2581}", "prepend_scheme": "first", "split": false]
+            json["normalizer"] = NSNull()
+            json["pre_tokenizer"] = m
+            json["decoder"] = m
+        }
+        return try BPETokenizer(tokenizerJSON: JSONSerialization.data(withJSONObject: json), name: "llama_style.json")
+    }
+
+    // Guards Llama 2-style tokenizer.json (▁, byte fallback, Prepend/Replace or Metaspace, decoder chain, BOS template) against `tokenizers`.
+    @Test(arguments: ["legacy", "metaspace"])
+    func encodesAndDecodesLikeHuggingFace(variant: String) throws {
+        let t = try Self.variant(variant)
+        let cases = try #require(try JSONDecoder().decode(Goldens.self, from: Fixture.data("llama_style_goldens.json")).cases[variant])
+        #expect(cases.count > 40)
+        for c in cases {
+            #expect(t.encode(c.text, addSpecial: false) == c.ids, "\(variant): \(c.text.prefix(60).debugDescription)")
+            #expect(t.encode(c.text, addSpecial: true) == c.idsWithSpecial, "\(variant): \(c.text.prefix(60).debugDescription)")
+            #expect(t.decode(c.ids) == c.decoded, "\(variant): \(c.text.prefix(60).debugDescription)")
+        }
+        #expect(t.addsBOS && t.bosTokenID == 1)
+    }
+}
