@@ -10,6 +10,7 @@ _Static_assert(sizeof(mf_block_q6_K) == 210, "BlockQ6_K");
 _Static_assert(sizeof(mf_block_q8a) == 40, "activation block (32)");
 _Static_assert(sizeof(mf_block_q8k) == 292, "activation block (256)");
 _Static_assert(sizeof(mf_block_q8s) == 292, "activation block (256, with 32-sums)");
+_Static_assert(sizeof(mf_block_q8b) == 324, "activation block (256, with 16-biases)");
 
 int mf_cpu_features(void) {
     __builtin_cpu_init();

@@ -30,10 +30,15 @@ void mf_q8_0_groups_avx2(const uint8_t *packed, int64_t nb, const mf_block_q8a *
 void mf_q4_0_groups_avx2(const uint8_t *packed, int64_t nb, const mf_block_q8a *x, int64_t batch,
                          float *y, int64_t rows, int64_t g0, int64_t g1);
 
-// Repacked Q4_K (AVX-512 VNNI only; AVX2 uses the GGUF bytes).
+// Repacked Q4_K and Q6_K (AVX-512 VNNI only; AVX2 uses the GGUF bytes).
 size_t mf_q4_K_pack_size(int64_t rows, int64_t cols);
 void mf_q4_K_pack(const void *src, int64_t rows, int64_t cols, size_t row_bytes, void *dst);
 void mf_q4_K_groups_avx512(const uint8_t *packed, int64_t nsb, const mf_block_q8s *x, int64_t batch,
+                           float *y, int64_t rows, int64_t g0, int64_t g1);
+
+size_t mf_q6_K_pack_size(int64_t rows, int64_t cols);
+void mf_q6_K_pack(const void *src, int64_t rows, int64_t cols, size_t row_bytes, void *dst);
+void mf_q6_K_groups_avx512(const uint8_t *packed, int64_t nsb, const mf_block_q8b *x, int64_t batch,
                            float *y, int64_t rows, int64_t g0, int64_t g1);
 
 // Rows [r0, r1) of K-quant and float matrices on the GGUF layout (AVX2 + F16C).

@@ -12,7 +12,7 @@ typedef struct {
     float *y;
     void *xq;      // quantised activations
     int isa;
-    int packed_q4k;     // Q4_K through the repacked AVX-512 kernel (activations as mf_block_q8s)
+    int packed_k;       // Q4_K / Q6_K through the repacked AVX-512 kernels (activations mf_block_q8s / q8b)
     int64_t units;      // row groups (Q8_0/Q4_0) or rows
     int64_t chunk;      // units per chunk
     _Atomic int64_t next;  // next chunk to hand out
@@ -27,7 +27,11 @@ static void quantize_task(void *ctx, int ith, int nth) {
         case MF_Q8_0: mf_quantize_q8a(j->x + t * cols, cols, 128, (mf_block_q8a *)j->xq + t * (cols / 32)); break;
         case MF_Q4_0: mf_quantize_q8a(j->x + t * cols, cols, 8, (mf_block_q8a *)j->xq + t * (cols / 32)); break;
         case MF_Q4_K:
-            if (j->packed_q4k) { mf_quantize_q8s(j->x + t * cols, cols, (mf_block_q8s *)j->xq + t * (cols / 256)); break; }
+            if (j->packed_k) { mf_quantize_q8s(j->x + t * cols, cols, (mf_block_q8s *)j->xq + t * (cols / 256)); break; }
+            mf_quantize_q8k(j->x + t * cols, cols, (mf_block_q8k *)j->xq + t * (cols / 256));
+            break;
+        case MF_Q6_K:
+            if (j->packed_k) { mf_quantize_q8b(j->x + t * cols, cols, (mf_block_q8b *)j->xq + t * (cols / 256)); break; }
             mf_quantize_q8k(j->x + t * cols, cols, (mf_block_q8k *)j->xq + t * (cols / 256));
             break;
         default: mf_quantize_q8k(j->x + t * cols, cols, (mf_block_q8k *)j->xq + t * (cols / 256)); break;
@@ -51,13 +55,17 @@ static void run_units(const job *j, int64_t lo, int64_t hi) {
         return;
     }
     case MF_Q4_K:
-        if (j->packed_q4k) {
+        if (j->packed_k) {
             mf_q4_K_groups_avx512(w->packed, w->cols / 256, j->xq, j->batch, j->y, w->rows, lo, hi);
             return;
         }
         mf_kquant_rows(w, j->xq, j->batch, j->y, lo, hi);
         return;
     case MF_Q6_K:
+        if (j->packed_k) {
+            mf_q6_K_groups_avx512(w->packed, w->cols / 256, j->xq, j->batch, j->y, w->rows, lo, hi);
+            return;
+        }
         mf_kquant_rows(w, j->xq, j->batch, j->y, lo, hi);
         return;
     default:
@@ -99,8 +107,9 @@ int mf_matmul(mf_pool *pool, const mf_matrix *w, const float *x, int64_t batch, 
     case MF_Q4_K:
     case MF_Q6_K:
         if (w->cols % 256) return 0;
-        j.packed_q4k = w->type == MF_Q4_K && w->packed && j.isa >= MF_ISA_AVX512 && w->rows % MF_PACK_ROWS == 0;
-        xq_bytes = (size_t)batch * (size_t)(w->cols / 256) * (j.packed_q4k ? sizeof(mf_block_q8s) : sizeof(mf_block_q8k));
+        j.packed_k = w->packed && j.isa >= MF_ISA_AVX512 && w->rows % MF_PACK_ROWS == 0;
+        xq_bytes = (size_t)batch * (size_t)(w->cols / 256) *
+                   (!j.packed_k ? sizeof(mf_block_q8k) : w->type == MF_Q4_K ? sizeof(mf_block_q8s) : sizeof(mf_block_q8b));
         break;
     case MF_F32:
     case MF_F16:
@@ -116,9 +125,10 @@ int mf_matmul(mf_pool *pool, const mf_matrix *w, const float *x, int64_t batch, 
         else mf_pool_run(pool, quantize_task, &j);
     }
     int nth = mf_pool_threads(pool);
-    if (j.packed_q4k) {
+    if (j.packed_k) {
         j.units = w->rows / MF_PACK_ROWS;
-        j.chunk = chunk_size(j.units, nth, batch == 1 ? 64 : (256 << 10) / (w->cols / 256 * 2368));
+        int64_t gbytes = w->cols / 256 * (w->type == MF_Q4_K ? 2368 : 3360);
+        j.chunk = chunk_size(j.units, nth, batch == 1 ? 64 : (256 << 10) / gbytes);
     } else if (w->type == MF_Q8_0 || w->type == MF_Q4_0) {
         j.units = w->rows / MF_PACK_ROWS;
         // GEMM: a chunk's weights (re-read once per 64-token block) should stay within ~256 KiB of L2.

@@ -119,6 +119,21 @@ void mf_quantize_q8s(const float *x, int64_t n, mf_block_q8s *out) {
     }
 }
 
+void mf_quantize_q8b(const float *x, int64_t n, mf_block_q8b *out) {
+    for (int64_t b = 0; b < n / 256; b++) {
+        const float *xb = x + 256 * b;
+        float amax = amax32(xb, 256);
+        float id = amax > 0 ? 127.0f / amax : 0.0f;
+        out[b].d = amax / 127.0f;
+        for (int j = 0; j < 16; j += 2) {
+            __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+            quantize32(xb + 16 * j, id, out[b].qs + 16 * j, &lo, &hi);
+            out[b].bias16[j] = -32 * hsum8i(lo);
+            out[b].bias16[j + 1] = -32 * hsum8i(hi);
+        }
+    }
+}
+
 // ---- weight repacking ---------------------------------------------------------------------------
 //
 // Repacked Q8_0 / Q4_0: rows in groups of 16. A group holds, for each 32-column block b,
@@ -130,7 +145,9 @@ void mf_quantize_q8s(const float *x, int64_t n, mf_block_q8s *out) {
 // Group stride = nb * (quant bytes + 32), rounded up to 64 bytes.
 
 size_t mf_pack_size(int type, int64_t rows, int64_t cols) {
-    if (type == MF_Q4_K) return mf_effective_isa(MF_ISA_AVX512) >= MF_ISA_AVX512 ? mf_q4_K_pack_size(rows, cols) : 0;
+    int vnni = mf_effective_isa(MF_ISA_AVX512) >= MF_ISA_AVX512;
+    if (type == MF_Q4_K) return vnni ? mf_q4_K_pack_size(rows, cols) : 0;
+    if (type == MF_Q6_K) return vnni ? mf_q6_K_pack_size(rows, cols) : 0;
     if (type != MF_Q8_0 && type != MF_Q4_0) return 0;
     if (rows <= 0 || rows % MF_PACK_ROWS != 0 || cols <= 0 || cols % 32 != 0) return 0;
     int64_t nb = cols / 32;
@@ -140,6 +157,7 @@ size_t mf_pack_size(int type, int64_t rows, int64_t cols) {
 int mf_pack(int type, const void *src, int64_t rows, int64_t cols, size_t row_bytes, void *dst) {
     if (mf_pack_size(type, rows, cols) == 0) return 0;
     if (type == MF_Q4_K) { mf_q4_K_pack(src, rows, cols, row_bytes, dst); return 1; }
+    if (type == MF_Q6_K) { mf_q6_K_pack(src, rows, cols, row_bytes, dst); return 1; }
     const int64_t nb = cols / 32, qb = mf_group_quant_bytes(type);
     const int64_t blk = type == MF_Q8_0 ? 34 : 18;
     const int64_t gstride = mf_group_stride(type, nb);

@@ -37,8 +37,8 @@ public enum KernelISA: Int32, Sendable, CaseIterable, CustomStringConvertible {
 extension WeightMatrix {
     /// Builds the fast-kernel form of this matrix (call once, at load, before sharing it across
     /// threads). Q8_0 and Q4_0 with a multiple of 16 rows are repacked (the copy costs their size
-    /// again in memory), as is Q4_K on CPUs with AVX-512 VNNI; Q6_K, F16, BF16 and F32 use the GGUF
-    /// bytes directly. Other shapes keep
+    /// again in memory), as are Q4_K and Q6_K on CPUs with AVX-512 VNNI; F16, BF16 and F32 use the
+    /// GGUF bytes directly. Other shapes keep
     /// the generic path. Afterwards `matmul` quantises the activations to 8 bits once per call
     /// (Q8_0/Q4_0: blocks of 32; Q4_K/Q6_K: blocks of 256), as llama.cpp does.
     public func prepareForFastKernels() {
@@ -70,6 +70,8 @@ public typealias BlockQ8Activation = mf_block_q8a
 public typealias BlockQ8_K = mf_block_q8k
 /// Activation block of the repacked Q4_K kernel: 256 int8 with scale and float 32-value sums.
 public typealias BlockQ8_KSums = mf_block_q8s
+/// Activation block of the repacked Q6_K kernel: 256 int8 with scale and -32 x 16-value sums.
+public typealias BlockQ8_KBiases = mf_block_q8b
 
 extension ThreadPool {
     /// The C pool behind this pool (nil for one thread), for the kernel probes of `medforge bench-kernels`.

@@ -78,9 +78,9 @@ public final class WeightMatrix: @unchecked Sendable {
 }
 
 /// A matrix's fast-kernel form, made once at load by `prepareForFastKernels()`: for Q8_0 and Q4_0 (and
-/// Q4_K on AVX-512 VNNI CPUs) a copy repacked 16 rows at a time, one 32-bit lane per row (see
-/// CMedForgeKernels/quantize.c, q4k_avx512.c); for Q6_K, F16, BF16 and F32 no copy (the kernels read
-/// the GGUF layout directly).
+/// Q4_K, Q6_K on AVX-512 VNNI CPUs) a copy repacked 16 rows at a time, one 32-bit lane per row (see
+/// CMedForgeKernels/quantize.c, q4k_avx512.c, q6k_avx512.c); for F16, BF16 and F32 no copy (the
+/// kernels read the GGUF layout directly).
 final class PackedWeights: @unchecked Sendable {
     let storage: UnsafeMutableRawPointer?
     let byteCount: Int
@@ -99,7 +99,7 @@ final class PackedWeights: @unchecked Sendable {
             }
             self.storage = storage
             self.byteCount = bytes
-        case .q4_K:
+        case .q4_K, .q6_K:
             // Repacked for AVX-512 VNNI when the CPU has it and rows % 16 == 0; otherwise the GGUF bytes.
             let bytes = mf_pack_size(type, Int64(w.rows), Int64(w.cols))
             if bytes > 0 {
@@ -113,7 +113,7 @@ final class PackedWeights: @unchecked Sendable {
             }
             self.storage = nil
             self.byteCount = 0
-        case .q6_K, .f16, .bf16, .f32:
+        case .f16, .bf16, .f32:
             self.storage = nil
             self.byteCount = 0
         default:

@@ -82,6 +82,20 @@ struct BenchKernelsCommand: ParsableCommand {
                          n, n == 1 ? "" : "s", bandwidth[n]!, peak[n]!))
         }
 
+        for n in threadCounts where n > 1 {
+            let pool = ThreadPool(threads: n)
+            var best = Double.infinity
+            let sink = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+            defer { sink.deallocate() }
+            for _ in 0..<repeats {
+                let calls = 100_000
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<calls { pool.run { ith, _ in sink[ith * 8] &+= 1 } }
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / Double(calls))
+            }
+            print(String(format: "thread pool, %d threads: %.2f µs per run (empty body, back-to-back)", n, best / 1000))
+        }
+
         print("\nGEMV (batch 1, decode): weight bytes read per second, weights streamed from memory")
         print(pad("type", 6) + pad("shape", 14) + pad("threads", 8) + pad("µs/call", 10) + pad("GB/s", 8) + "of read bandwidth")
         for type in typeList {

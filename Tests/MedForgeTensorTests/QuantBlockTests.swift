@@ -12,6 +12,7 @@ struct QuantBlockTests {
         #expect(MemoryLayout<BlockQ8Activation>.size == 40)
         #expect(MemoryLayout<BlockQ8_K>.size == 292)
         #expect(MemoryLayout<BlockQ8_KSums>.size == 292)
+        #expect(MemoryLayout<BlockQ8_KBiases>.size == 324)
         #expect(GGMLType.q8_0.blockBytes == MemoryLayout<BlockQ8_0>.size)
         #expect(GGMLType.q4_0.blockBytes == MemoryLayout<BlockQ4_0>.size)
         #expect(GGMLType.q4_K.blockBytes == MemoryLayout<BlockQ4_K>.size)
@@ -47,13 +48,14 @@ struct QuantBlockTests {
         }
     }
 
-    // Guards the repacked layout sizes: 16-row groups, quants plus scales, padded to 64 bytes; Q4_K only with AVX-512.
+    // Guards the repacked layout sizes: 16-row groups, quants plus scales, padded to 64 bytes; K-quants only with AVX-512.
     @Test func repackedSizesCountEveryGroup() {
         #expect(mf_pack_size(Int32(GGMLType.q8_0.rawValue), 32, 64) == 2 * 1088)
         #expect(mf_pack_size(Int32(GGMLType.q4_0.rawValue), 16, 96) == 896)  // 3 * 288 = 864 -> 896
         #expect(mf_pack_size(Int32(GGMLType.q4_0.rawValue), 20, 96) == 0)
         #expect(mf_pack_size(Int32(GGMLType.q4_K.rawValue), 16, 512) == (KernelISA.hardware == .avx512 ? 2 * 2368 : 0))
         #expect(mf_pack_size(Int32(GGMLType.q4_K.rawValue), 20, 512) == 0)
-        #expect(mf_pack_size(Int32(GGMLType.q6_K.rawValue), 16, 256) == 0)
+        #expect(mf_pack_size(Int32(GGMLType.q6_K.rawValue), 16, 256) == (KernelISA.hardware == .avx512 ? 3360 : 0))
+        #expect(mf_pack_size(Int32(GGMLType.f16.rawValue), 16, 256) == 0)
     }
 }

@@ -53,7 +53,7 @@ typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d;
 #define MF_PACK_ROWS 16
 
 /// Bytes needed by `mf_pack` for a rows x cols matrix of `type`, or 0 when that type/shape is not
-/// repacked (Q8_0, Q4_0 and, on CPUs with AVX-512 VNNI, Q4_K with rows % 16 == 0 are; other types
+/// repacked (Q8_0, Q4_0 and, on CPUs with AVX-512 VNNI, Q4_K and Q6_K, with rows % 16 == 0 are; other types
 /// run on the GGUF layout directly).
 size_t mf_pack_size(int type, int64_t rows, int64_t cols);
 /// Repacks GGUF rows (row_bytes apart) into dst (mf_pack_size bytes, 64-byte aligned). Returns 1 on success.
@@ -97,12 +97,22 @@ typedef struct {
     int8_t qs[256];
 } mf_block_q8s;
 
+/// Activation block for the repacked Q6_K kernel: 256 int8 values, one float scale, and for each 16
+/// values the bias -32 * sum (removes the +32 offset of Q6_K's unsigned 6-bit values).
+typedef struct {
+    float d;
+    int32_t bias16[16];
+    int8_t qs[256];
+} mf_block_q8b;
+
 /// Quantises one row x (n,) (n % 32 == 0) into n/32 blocks; bias = -offset * sum(qs).
 void mf_quantize_q8a(const float *x, int64_t n, int32_t offset, mf_block_q8a *out);
 /// Quantises one row x (n,) (n % 256 == 0) into n/256 blocks.
 void mf_quantize_q8k(const float *x, int64_t n, mf_block_q8k *out);
 /// Quantises one row x (n,) (n % 256 == 0) into n/256 blocks with 32-value sums.
 void mf_quantize_q8s(const float *x, int64_t n, mf_block_q8s *out);
+/// Quantises one row x (n,) (n % 256 == 0) into n/256 blocks with 16-value biases.
+void mf_quantize_q8b(const float *x, int64_t n, mf_block_q8b *out);
 
 // ---------------------------------------------------------------------------------------------
 // Machine probes (for benchmarks).
