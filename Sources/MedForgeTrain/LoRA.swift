@@ -3,6 +3,8 @@ import MedForgeTensor
 /// The projections LoRA can wrap, by their Hugging Face module names (what PEFT's `target_modules` lists).
 public enum ProjectionKind: String, CaseIterable, Codable, Sendable {
     case q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj
+    // deepseek2 (multi-head latent attention)
+    case q_a_proj, q_b_proj, kv_a_proj_with_mqa
 
     /// GGUF tensor stem inside a block (`blk.N.<stem>.weight`).
     var ggufStem: String {
@@ -14,13 +16,16 @@ public enum ProjectionKind: String, CaseIterable, Codable, Sendable {
         case .gate_proj: return "ffn_gate"
         case .up_proj: return "ffn_up"
         case .down_proj: return "ffn_down"
+        case .q_a_proj: return "attn_q_a"
+        case .q_b_proj: return "attn_q_b"
+        case .kv_a_proj_with_mqa: return "attn_kv_a_mqa"
         }
     }
-    /// Hugging Face submodule path inside `model.layers.N`.
+    /// Hugging Face submodule path inside `model.layers.N` (dense MLP; experts add their own prefix).
     var hfModule: String {
         switch self {
-        case .q_proj, .k_proj, .v_proj, .o_proj: return "self_attn.\(rawValue)"
         case .gate_proj, .up_proj, .down_proj: return "mlp.\(rawValue)"
+        default: return "self_attn.\(rawValue)"
         }
     }
 }
@@ -30,7 +35,7 @@ public struct LoRAOptions: Codable, Sendable, Equatable {
     public var rank: Int = 8
     public var alpha: Float = 16
     public var dropout: Float = 0
-    public var targets: [ProjectionKind] = [.q_proj, .k_proj, .v_proj, .o_proj, .gate_proj, .up_proj, .down_proj]
+    public var targets: [ProjectionKind] = ProjectionKind.allCases
     public init(rank: Int = 8, alpha: Float = 16, dropout: Float = 0, targets: [ProjectionKind]? = nil) {
         self.rank = rank; self.alpha = alpha; self.dropout = dropout
         if let targets { self.targets = targets }
@@ -69,18 +74,45 @@ public final class LoRAAdapter: @unchecked Sendable {
     }
 }
 
+/// Where an adapter sits: layer, projection kind, Hugging Face module path, and the GGUF tensor (and expert
+/// slice) it adapts.
+public struct AdapterSite {
+    public let layer: Int
+    public let kind: ProjectionKind
+    public let module: String
+    public let tensor: String
+    public let slice: Int?
+    public let adapter: LoRAAdapter
+}
+
 /// A frozen projection (quantized base weight, optional frozen bias) with an optional LoRA adapter.
 final class Projection {
     let kind: ProjectionKind
     let layer: Int
+    let module: String                // Hugging Face path inside the layer, e.g. mlp.experts.3.gate_proj
+    let tensor: String                // GGUF tensor name
+    let slice: Int?                   // expert index within a 3-D GGUF tensor
     let weight: WeightMatrix          // (out, in), GGUF layout
     let bias: [Float]?                // (out,)
     var lora: LoRAAdapter?
     var inDim: Int { weight.cols }
     var outDim: Int { weight.rows }
 
-    init(kind: ProjectionKind, layer: Int, weight: WeightMatrix, bias: [Float]?) {
+    init(kind: ProjectionKind, layer: Int, weight: WeightMatrix, bias: [Float]?,
+         module: String? = nil, tensor: String? = nil, slice: Int? = nil) {
         self.kind = kind; self.layer = layer; self.weight = weight; self.bias = bias
+        self.module = module ?? kind.hfModule
+        self.tensor = tensor ?? "blk.\(layer).\(kind.ggufStem).weight"
+        self.slice = slice
+    }
+
+    /// Attaches a fresh adapter when `kind` is targeted; returns its site.
+    func attachLoRA(_ options: LoRAOptions, rng: inout TrainRNG) -> AdapterSite? {
+        guard options.targets.contains(kind) else { return nil }
+        let a = LoRAAdapter(name: "base_model.model.model.layers.\(layer).\(module)", inDim: inDim, outDim: outDim,
+                            options: options, rng: &rng)
+        lora = a
+        return AdapterSite(layer: layer, kind: kind, module: module, tensor: tensor, slice: slice, adapter: a)
     }
 
     /// What the forward keeps for the backward: the (dropped-out) adapter input and A x.

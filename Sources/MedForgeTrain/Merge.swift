@@ -16,8 +16,8 @@ public enum AdapterMerger {
         let lora = try PEFTAdapter.options(of: config, dir: adapterDir)
         let model = try openTrainableModel(source: gguf, lora: lora, seed: 0, pool: ThreadPool(threads: 1))
         try PEFTAdapter.load(dir: adapterDir, into: model)
-        var byTensor: [String: LoRAAdapter] = [:]
-        for (layer, kind, a) in model.adapters { byTensor["blk.\(layer).\(kind.ggufStem).weight"] = a }
+        var byTensor: [String: [AdapterSite]] = [:]
+        for site in model.adapters { byTensor[site.tensor, default: []].append(site) }
 
         var w = GGUFWriter()
         w.alignment = gguf.alignment
@@ -25,11 +25,21 @@ public enum AdapterMerger {
             if let v = gguf.metadata[key] { w.set(key, v) }
         }
         for t in gguf.tensors {
-            if let a = byTensor[t.name] {
+            if let sites = byTensor[t.name] {
+                // All rows of the tensor (a 3-D expert tensor stacks its slices), plus each slice's (alpha/r) B A.
                 let base = try gguf.matrix(t)
                 let dense = Mat(base.rows, base.cols)
                 for r in 0..<base.rows { base.row(r, into: dense.row(r)) }
-                matmulNN(a.b.value, a.a.value, dense, accumulate: true, scale: a.scale)   // (out, r) @ (r, in)
+                for site in sites {
+                    let a = site.adapter, out = a.b.value.rows
+                    let delta = Mat(out, base.cols)
+                    matmulNN(a.b.value, a.a.value, delta, scale: a.scale)   // (out, r) @ (r, in)
+                    let first = (site.slice ?? 0) * out
+                    guard first + out <= base.rows else {
+                        throw TrainError.badAdapter(file: adapterDir, problem: "adapter for \(t.name) does not fit its shape \(t.shape)")
+                    }
+                    axpy(1, delta.p, dense.row(first), delta.count)
+                }
                 w.addTensor(t.name, shape: t.shape, floats: dense.array)
             } else {
                 let bytes = Array(UnsafeRawBufferPointer(start: gguf.data(t), count: t.byteCount))

@@ -16,6 +16,7 @@ public func openTrainableModel(source: WeightSource, lora: LoRAOptions, seed: UI
     let arch = source.metadata["general.architecture"]?.string ?? "(none)"
     switch arch {
     case "llama", "qwen2": return try TrainableLlama(source: source, lora: lora, seed: seed, pool: pool)
-    default: throw TrainError.unsupportedModel("architecture \(arch) has no training graph (llama, qwen2)", file: source.path)
+    case "deepseek2": return try TrainableDeepSeekV2(source: source, lora: lora, seed: seed, pool: pool)
+    default: throw TrainError.unsupportedModel("architecture \(arch) has no training graph (llama, qwen2, deepseek2)", file: source.path)
     }
 }

@@ -75,14 +75,36 @@ struct RoPETables {
     let cos: Mat, sin: Mat
     let style: RoPEStyle
     let dims: Int
-    init(T: Int, dims: Int, base: Float, style: RoPEStyle) {
+    /// YaRN context extension (DeepSeek-V2/V3), as llama.cpp applies it: per-dimension mix of interpolated and
+    /// extrapolated angles with a linear ramp between the correction dimensions.
+    struct YaRN {
+        var factor: Float, originalContext: Int, betaFast: Float, betaSlow: Float
+    }
+
+    init(T: Int, dims: Int, base: Float, style: RoPEStyle, yarn: YaRN? = nil) {
         self.style = style; self.dims = dims
         let half = dims / 2
         cos = Mat(T, half); sin = Mat(T, half)
+        var ramp: (lo: Float, hi: Float) = (0, 0)
+        var magnitude: Float = 1
+        if let y = yarn {
+            func corrDim(_ rot: Float) -> Float {
+                Float(dims) * logf(Float(y.originalContext) / (rot * 2 * Float.pi)) / (2 * logf(base))
+            }
+            ramp = (max(0, floorf(corrDim(y.betaFast))), min(Float(dims - 1), ceilf(corrDim(y.betaSlow))))
+            let attnFactor = 1 / (1 + 0.1 * logf(y.factor))
+            magnitude = attnFactor * (1 + 0.1 * logf(1 / (1 / y.factor)))
+        }
         for t in 0..<T {
             for i in 0..<half {
-                let theta = Float(t) * powf(base, -2 * Float(i) / Float(dims))
-                cos[t, i] = cosf(theta); sin[t, i] = sinf(theta)
+                let extrapolated = Float(t) * powf(base, -2 * Float(i) / Float(dims))
+                var theta = extrapolated
+                if let y = yarn {
+                    let r = (Float(i) - ramp.lo) / max(0.001, ramp.hi - ramp.lo)
+                    let mix = 1 - min(1, max(0, r))
+                    theta = extrapolated / y.factor * (1 - mix) + extrapolated * mix
+                }
+                cos[t, i] = cosf(theta) * magnitude; sin[t, i] = sinf(theta) * magnitude
             }
         }
     }

@@ -43,7 +43,8 @@ public enum PEFTAdapter {
             throw TrainError.io(file: dir, problem: "cannot create the adapter folder")
         }
         let config = Config(r: options.rank, lora_alpha: options.alpha, lora_dropout: options.dropout,
-                            target_modules: options.targets.map(\.rawValue), base_model_name_or_path: baseModel)
+                            target_modules: options.targets.filter { k in model.adapters.contains { $0.kind == k } }.map(\.rawValue),
+                            base_model_name_or_path: baseModel)
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         let configPath = (dir as NSString).appendingPathComponent(configFile)
@@ -52,7 +53,8 @@ public enum PEFTAdapter {
         }
         var w = SafetensorsWriter()
         w.metadata = ["format": "pt"]
-        for (_, kind, a) in model.adapters {
+        for site in model.adapters {
+            let (kind, a) = (site.kind, site.adapter)
             w.add(a.a.name, shape: [a.a.value.rows, a.a.value.cols], a.a.value.array)
             var b = a.b.value.array
             if let hd = permutedHeadDim(model, kind) {
@@ -94,7 +96,8 @@ public enum PEFTAdapter {
     public static func load(dir: String, into model: TrainableModel) throws {
         let path = (dir as NSString).appendingPathComponent(weightsFile)
         let tensors = try readSafetensors(path: path) { .badAdapter(file: $0, problem: $1) }
-        for (_, kind, a) in model.adapters {
+        for site in model.adapters {
+            let (kind, a) = (site.kind, site.adapter)
             guard let ta = tensors[a.a.name], let tb = tensors[a.b.name],
                   ta.values.count == a.a.value.count, tb.values.count == a.b.value.count else {
                 throw TrainError.badAdapter(file: path, problem: "missing or mis-sized \(a.a.name) / lora_B")

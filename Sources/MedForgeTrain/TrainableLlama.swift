@@ -52,7 +52,7 @@ public final class TrainableLlama: TrainableModel {
     let outputNorm: [Float]                    // output_norm.weight (dim,)
     let output: WeightMatrix                   // output.weight (vocab, dim), or the embedding when tied
     let blocks: [Block]
-    public let adapters: [(layer: Int, kind: ProjectionKind, adapter: LoRAAdapter)]
+    public let adapters: [AdapterSite]
 
     public var vocabularySize: Int { shape.vocab }
     public var contextLength: Int { shape.context }
@@ -103,16 +103,7 @@ public final class TrainableLlama: TrainableModel {
             throw TrainError.invalidModel(e.problem, file: source.path)
         }
         var rng = TrainRNG(seed: seed)
-        var adapters: [(layer: Int, kind: ProjectionKind, adapter: LoRAAdapter)] = []
-        for (l, b) in blocks.enumerated() {
-            for p in b.projections where lora.targets.contains(p.kind) {
-                let a = LoRAAdapter(name: Self.peftPrefix(layer: l, kind: p.kind), inDim: p.inDim, outDim: p.outDim,
-                                    options: lora, rng: &rng)
-                p.lora = a
-                adapters.append((l, p.kind, a))
-            }
-        }
-        self.adapters = adapters
+        adapters = blocks.flatMap { $0.projections }.compactMap { $0.attachLoRA(lora, rng: &rng) }
     }
 
     // MARK: Forward

@@ -8,7 +8,7 @@ public protocol TrainableModel: AnyObject {
     var contextLength: Int { get }
     var pool: ThreadPool { get }
     /// Every LoRA adapter with its layer and projection kind, in a fixed order.
-    var adapters: [(layer: Int, kind: ProjectionKind, adapter: LoRAAdapter)] { get }
+    var adapters: [AdapterSite] { get }
     /// Recompute each block's activations in the backward instead of keeping them (less memory).
     var activationCheckpointing: Bool { get set }
     /// Logits at every position (T, vocab), no tape.
@@ -22,11 +22,6 @@ extension TrainableModel {
     /// All trainable tensors in a fixed order (A then B of each adapter).
     public var parameters: [Parameter] { adapters.flatMap { [$0.adapter.a, $0.adapter.b] } }
     public func zeroGradients() { for p in parameters { p.grad.zero() } }
-
-    /// Hugging Face / PEFT module path of an adapter: `base_model.model.model.layers.N.self_attn.q_proj`.
-    static func peftPrefix(layer: Int, kind: ProjectionKind) -> String {
-        "base_model.model.model.layers.\(layer).\(kind.hfModule)"
-    }
 
     /// Sum of -log p over positions whose weight is non-zero, and their count (for perplexity).
     public func negativeLogLikelihood(tokens: [Int], targets: [Int], weights: [Float]) throws -> (sum: Double, count: Int) {
