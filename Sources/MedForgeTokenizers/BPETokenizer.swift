@@ -110,18 +110,22 @@ public struct BPETokenizer: Tokenizer {
         if let bad = specialIDsToCheck.first(where: { $0 < 0 || $0 > maxID }) {
             throw TokenizerError(file: file, problem: "special token id \(bad) is outside the \(maxID + 1)-token vocabulary")
         }
-        var idOf: [String: Int32] = [:]
+        // Keyed by UTF-8 bytes: Swift String equality would merge canonically equivalent tokens.
+        var idOf: [[UInt8]: Int32] = [:]
         idOf.reserveCapacity(c.tokens.count)
-        for (i, t) in c.tokens.enumerated() { if let t, idOf[t] == nil { idOf[t] = Int32(i) } }
+        for (i, t) in c.tokens.enumerated() {
+            if let t { let k = Array(t.utf8); if idOf[k] == nil { idOf[k] = Int32(i) } }
+        }
 
         var b2id = [Int32](repeating: -1, count: 256)
-        for b in 0..<256 { b2id[b] = idOf[String(ByteLevel.scalar(of: UInt8(b)))] ?? -1 }
+        for b in 0..<256 { b2id[b] = idOf[Array(String(ByteLevel.scalar(of: UInt8(b))).utf8)] ?? -1 }
         byteToID = b2id
 
         var m: [UInt64: UInt64] = [:]
         m.reserveCapacity(c.merges.count)
         for (rank, (a, b)) in c.merges.enumerated() {
-            guard let ia = idOf[a], let ib = idOf[b], let ab = idOf[a + b] else { continue }
+            let ka = Array(a.utf8), kb = Array(b.utf8)
+            guard let ia = idOf[ka], let ib = idOf[kb], let ab = idOf[ka + kb] else { continue }
             let key = UInt64(UInt32(ia)) << 32 | UInt64(UInt32(ib))
             if m[key] == nil { m[key] = UInt64(rank) << 32 | UInt64(UInt32(ab)) }
         }
@@ -130,7 +134,9 @@ public struct BPETokenizer: Tokenizer {
         var whole: [[UInt8]: Int32] = [:]
         if c.ignoreMerges {
             for (i, t) in c.tokens.enumerated() {
-                if let t, let bytes = ByteLevel.bytes(of: t), whole[bytes] == nil { whole[bytes] = Int32(i) }
+                if let t, let bytes = c.byteLevel ? ByteLevel.bytes(of: t) : Array(t.utf8), whole[bytes] == nil {
+                    whole[bytes] = Int32(i)
+                }
             }
         }
         wholeWordIDs = whole
