@@ -70,6 +70,23 @@ struct BPETokenizerTests {
         #expect(t.decode([eos], skipSpecialTokens: false) == "<｜end▁of▁sentence｜>")
     }
 
+    // Guards the shared word cache under concurrency: parallel encodes give the golden ids.
+    @Test func concurrentEncodesAgree() async throws {
+        let t = try DeepSeekV3Fixture.tokenizer()
+        let cases = try Self.goldens()
+        let mismatches = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<6 {
+                group.addTask {
+                    var bad = 0
+                    for c in cases.shuffled() where t.encode(c.text, addSpecial: false) != c.ids { bad += 1 }
+                    return bad
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(mismatches == 0)
+    }
+
     // Guards n log n merging on one enormous pre-token (a quadratic merge loop would hang here).
     @Test func hugeSingleWordEncodesAndRoundTrips() throws {
         let t = try DeepSeekV3Fixture.tokenizer()
