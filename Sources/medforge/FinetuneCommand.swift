@@ -100,6 +100,12 @@ struct FinetuneCommand: ParsableCommand {
                 let r = try Trainer.evaluate(model: m, sequences: evalSeqs)
                 emit(EvalLine(step: 0, eval_loss: r.loss, eval_ppl: exp(r.loss), eval_tokens: r.tokens))
             }
+            if saveFisher, !trainSeqs.isEmpty {
+                // Fisher of an existing adapter (--init-adapter) on --data, for a later --ewc run.
+                try PEFTAdapter.save(model: m, options: lora, to: out, baseModel: model)
+                let fisher = try EWCPenalty.estimateFisher(model: m, sequences: Array(trainSeqs.prefix(64)))
+                try EWCPenalty.saveFisher(fisher, model: m, path: (out as NSString).appendingPathComponent("fisher.safetensors"))
+            }
             return
         }
 
