@@ -52,23 +52,23 @@ final class GQAAttention {
     var weights: [WeightMatrix] { [wq, wk, wv, wo] }
 
     /// x (T, dim) normalised input -> out (T, dim). Appends T positions to the layer cache.
+    /// `cs`, `sn`: RoPE tables (T, rope.dims/2) for the new positions.
     func forward(_ x: UnsafePointer<Float>, T: Int, p0: Int, layer: Int, cache: KVCache,
-                 out: UnsafeMutablePointer<Float>, scratch: Scratch, pool: ThreadPool) {
-        let qw = heads * headDim, kw = kvHeads * headDim
+                 out: UnsafeMutablePointer<Float>, cs: UnsafePointer<Float>, sn: UnsafePointer<Float>,
+                 scratch: Scratch, pool: ThreadPool) {
+        let qw = heads * headDim, kw = kvHeads * headDim, half = rope.dims / 2
         let q = scratch.get("attn.q", T * qw)
         let k = cache.keys[layer] + p0 * kw
         let v = cache.values[layer] + p0 * kw
         wq.matmul(x, batch: T, q, pool: pool)
         wk.matmul(x, batch: T, k, pool: pool)
         wv.matmul(x, batch: T, v, pool: pool)
-        let cs = scratch.get("rope.cos", rope.dims / 2), sn = scratch.get("rope.sin", rope.dims / 2)
         for t in 0..<T {
-            if let bq { for i in 0..<qw { q[t * qw + i] += bq[i] } }
-            if let bk { for i in 0..<kw { k[t * kw + i] += bk[i] } }
-            if let bv { for i in 0..<kw { v[t * kw + i] += bv[i] } }
-            rope.angles(pos: p0 + t, cos: cs, sin: sn)
-            rope.apply(q + t * qw, heads: heads, stride: headDim, cos: cs, sin: sn)
-            rope.apply(k + t * kw, heads: kvHeads, stride: headDim, cos: cs, sin: sn)
+            if let bq { bq.withUnsafeBufferPointer { addInPlace(q + t * qw, $0.baseAddress!, qw) } }
+            if let bk { bk.withUnsafeBufferPointer { addInPlace(k + t * kw, $0.baseAddress!, kw) } }
+            if let bv { bv.withUnsafeBufferPointer { addInPlace(v + t * kw, $0.baseAddress!, kw) } }
+            rope.apply(q + t * qw, heads: heads, stride: headDim, cos: cs + t * half, sin: sn + t * half)
+            rope.apply(k + t * kw, heads: kvHeads, stride: headDim, cos: cs + t * half, sin: sn + t * half)
         }
         let ctx = p0 + T
         let att = scratch.get("attn.out", T * qw)

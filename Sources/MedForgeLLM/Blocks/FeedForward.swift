@@ -16,7 +16,7 @@ final class SwiGLU {
         let g = scratch.get(tag + ".g", T * f), u = scratch.get(tag + ".u", T * f)
         gate.matmul(x, batch: T, g, pool: pool)
         up.matmul(x, batch: T, u, pool: pool)
-        for i in 0..<(T * f) { g[i] = silu(g[i]) * u[i] }
+        pool.parallelFor(T * f) { r in siluMul(g + r.lowerBound, u + r.lowerBound, r.count) }
         down.matmul(g, batch: T, out, pool: pool)
     }
 }

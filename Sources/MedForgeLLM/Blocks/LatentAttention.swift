@@ -74,9 +74,12 @@ final class LatentAttention {
     }
 
     /// x (T, dim) normalised input -> out (T, dim); appends T latent rows to the layer cache.
+    /// `cs`, `sn`: RoPE tables (T, rope.dims/2) for the new positions.
     func forward(_ x: UnsafePointer<Float>, T: Int, p0: Int, layer: Int, cache: KVCache,
-                 out: UnsafeMutablePointer<Float>, scratch: Scratch, pool: ThreadPool) {
+                 out: UnsafeMutablePointer<Float>, cs: UnsafePointer<Float>, sn: UnsafePointer<Float>,
+                 scratch: Scratch, pool: ThreadPool) {
         let s = shape
+        let half = rope.dims / 2
         let qWidth = s.heads * s.qHead
         let q = scratch.get("mla.q", T * qWidth)
         if let wq {
@@ -93,14 +96,12 @@ final class LatentAttention {
         let cw = s.cacheWidth
         let kvRows = cache.keys[layer] + p0 * cw
         wkvA.matmul(x, batch: T, kvRows, pool: pool)
-        let cs = scratch.get("rope.cos", rope.dims / 2), sn = scratch.get("rope.sin", rope.dims / 2)
         kvANorm.withUnsafeBufferPointer { w in
             for t in 0..<T {
                 let row = kvRows + t * cw
                 rmsNorm(row, w.baseAddress!, row, s.kvRank, eps: eps)
-                rope.angles(pos: p0 + t, cos: cs, sin: sn)
-                rope.apply(row + s.kvRank, heads: 1, stride: s.ropeDim, cos: cs, sin: sn)
-                rope.apply(q + t * qWidth + s.nopeDim, heads: s.heads, stride: s.qHead, cos: cs, sin: sn)
+                rope.apply(row + s.kvRank, heads: 1, stride: s.ropeDim, cos: cs + t * half, sin: sn + t * half)
+                rope.apply(q + t * qWidth + s.nopeDim, heads: s.heads, stride: s.qHead, cos: cs + t * half, sin: sn + t * half)
             }
         }
         // Absorbed queries: per head [k_b q_nope (kvRank), q_pe (ropeDim)].

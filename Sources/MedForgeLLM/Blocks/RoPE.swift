@@ -54,6 +54,11 @@ public struct RoPE: Sendable {
         return (lo, hi)
     }
 
+    /// cos/sin tables for positions p0 ..< p0+T: out (T, dims/2) each. Computed once per forward, shared by all layers.
+    func table(p0: Int, T: Int, cos c: UnsafeMutablePointer<Float>, sin s: UnsafeMutablePointer<Float>) {
+        for t in 0..<T { angles(pos: p0 + t, cos: c + t * (dims / 2), sin: s + t * (dims / 2)) }
+    }
+
     /// Rotates the first `dims` values of each of `heads` vectors of `stride` floats at `x`.
     func apply(_ x: UnsafeMutablePointer<Float>, heads: Int, stride: Int,
                cos c: UnsafePointer<Float>, sin s: UnsafePointer<Float>) {

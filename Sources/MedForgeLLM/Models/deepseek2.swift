@@ -94,6 +94,7 @@ public final class DeepSeekV2Model: LanguageModel {
     let layers: [(attnNorm: [Float], attn: LatentAttention, ffnNorm: [Float], ffn: FFN)]
     let outputNorm: [Float]
     let output: WeightMatrix
+    let rope: RoPE
     let scratch = Scratch()
 
     public var vocabularySize: Int { config.vocab_size }
@@ -121,6 +122,7 @@ public final class DeepSeekV2Model: LanguageModel {
             let mscale = 1 + 0.1 * (y.mscale_all_dim ?? 0) * logf(y.factor)
             scale *= mscale * mscale
         }
+        self.rope = rope
         let moeOptions = RouterOptions(scoring: c.scoring_func == "sigmoid" ? .sigmoid : .softmax, topK: c.num_experts_per_tok,
                                        groups: c.n_group, groupsUsed: c.topk_group, normalize: c.norm_topk_prob,
                                        scale: c.routed_scaling_factor)
@@ -224,20 +226,27 @@ public final class DeepSeekV2Model: LanguageModel {
         let x = scratch.get("x", T * d), xn = scratch.get("xn", T * d), y = scratch.get("y", T * d)
         for (t, tok) in tokens.enumerated() { embedding.row(tok, into: x + t * d) }
         let eps = config.rms_norm_eps
+        let half = rope.dims / 2
+        let cs = scratch.get("rope.cos", T * half), sn = scratch.get("rope.sin", T * half)
+        rope.table(p0: p0, T: T, cos: cs, sin: sn)
         for (l, layer) in layers.enumerated() {
             layer.attnNorm.withUnsafeBufferPointer { w in
-                for t in 0..<T { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                pool.parallelFor(T, granule: 1, minimumPerThread: 8) { r in
+                    for t in r { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                }
             }
-            layer.attn.forward(xn, T: T, p0: p0, layer: l, cache: cache, out: y, scratch: scratch, pool: pool)
-            for i in 0..<(T * d) { x[i] += y[i] }
+            layer.attn.forward(xn, T: T, p0: p0, layer: l, cache: cache, out: y, cs: cs, sn: sn, scratch: scratch, pool: pool)
+            addInPlace(x, y, T * d)
             layer.ffnNorm.withUnsafeBufferPointer { w in
-                for t in 0..<T { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                pool.parallelFor(T, granule: 1, minimumPerThread: 8) { r in
+                    for t in r { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                }
             }
             switch layer.ffn {
             case .dense(let f): f.forward(xn, T: T, out: y, scratch: scratch, pool: pool)
             case .moe(let moe): moe.forward(xn, T: T, dim: d, out: y, scratch: scratch, pool: pool)
             }
-            for i in 0..<(T * d) { x[i] += y[i] }
+            addInPlace(x, y, T * d)
         }
         cache.advance(T)
         let last = x + (T - 1) * d

@@ -54,6 +54,7 @@ public final class LlamaModel: LanguageModel {
     let embedding: WeightMatrix          // token_embd.weight (vocab, dim)
     let layers: [(attnNorm: [Float], attn: GQAAttention, ffnNorm: [Float], ffn: SwiGLU)]
     let outputNorm: [Float]              // output_norm.weight (dim,)
+    let rope: RoPE
     let output: WeightMatrix             // output.weight (vocab, dim), or the embedding when tied
     let scratch = Scratch()
 
@@ -74,6 +75,7 @@ public final class LlamaModel: LanguageModel {
         embedding = try source.matrix("token_embd.weight", shape: [d, c.vocab_size])
         let rope = RoPE(style: ropeStyle, dims: try m.int("rope.dimension_count", default: hd), base: c.rope_theta)
         try m.require(rope.dims <= hd && rope.dims % 2 == 0, "rope dimension \(rope.dims) for head size \(hd)")
+        self.rope = rope
         layers = try (0..<c.num_hidden_layers).map { l in
             let p = "blk.\(l)."
             let attn = GQAAttention(
@@ -116,17 +118,24 @@ public final class LlamaModel: LanguageModel {
         let x = scratch.get("x", T * d), xn = scratch.get("xn", T * d), y = scratch.get("y", T * d)
         for (t, tok) in tokens.enumerated() { embedding.row(tok, into: x + t * d) }
         let eps = config.rms_norm_eps
+        let half = rope.dims / 2
+        let cs = scratch.get("rope.cos", T * half), sn = scratch.get("rope.sin", T * half)
+        rope.table(p0: p0, T: T, cos: cs, sin: sn)
         for (l, layer) in layers.enumerated() {
             layer.attnNorm.withUnsafeBufferPointer { w in
-                for t in 0..<T { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                pool.parallelFor(T, granule: 1, minimumPerThread: 8) { r in
+                    for t in r { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                }
             }
-            layer.attn.forward(xn, T: T, p0: p0, layer: l, cache: cache, out: y, scratch: scratch, pool: pool)
-            for i in 0..<(T * d) { x[i] += y[i] }
+            layer.attn.forward(xn, T: T, p0: p0, layer: l, cache: cache, out: y, cs: cs, sn: sn, scratch: scratch, pool: pool)
+            addInPlace(x, y, T * d)
             layer.ffnNorm.withUnsafeBufferPointer { w in
-                for t in 0..<T { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                pool.parallelFor(T, granule: 1, minimumPerThread: 8) { r in
+                    for t in r { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
+                }
             }
             layer.ffn.forward(xn, T: T, out: y, scratch: scratch, pool: pool)
-            for i in 0..<(T * d) { x[i] += y[i] }
+            addInPlace(x, y, T * d)
         }
         cache.advance(T)
         let last = x + (T - 1) * d
