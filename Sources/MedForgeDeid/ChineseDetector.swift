@@ -43,6 +43,12 @@ enum ChineseLexicon {
     static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊")
     static let vaguePrefixes = list("本 我 外 该 当地 上级 基层 附近 其他 多家 各 综合 专科 县级 市级 省级 大 小 一家 这家 那家 私立 公立")
     static let provinceAbbrev = chars("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
+    /// First characters of every cue, label, province and address word: `scanCues` skips all other characters.
+    static let cueStarts: Set<UInt32> = {
+        var set = Set<UInt32>()
+        for w in idCues.map(\.0) + leftCues + rightCues + addressCues + provinces { if let f = w.first { set.insert(f) } }
+        return set
+    }()
     static let numeralValues: [UInt32: Int] = {
         var d: [UInt32: Int] = [:]
         for (i, c) in "〇一二三四五六七八九".unicodeScalars.enumerated() { d[c.value] = i }
@@ -75,8 +81,10 @@ struct ChineseDetector {
         var i = 0
         while i < n {
             let c = s[i]
-            if isCJK(c) {
+            if isCJK(c) && ChineseLexicon.cueStarts.contains(c) {
                 scanCues(i)
+            }
+            if isCJK(c) {
                 if ChineseLexicon.provinceAbbrev.contains(c) { plate(i) }
             }
             if c == ("号" as Unicode.Scalar).value || c == ("院" as Unicode.Scalar).value || c == ("所" as Unicode.Scalar).value

@@ -83,7 +83,7 @@ enum DateShifter {
         guard let ny = c.year, let nm = c.month, let nd = c.day else { return nil }
 
         // Rewrite each field in place, keeping widths and styles.
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
         var pos = 0
         for f in fields.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
             appendScalars(s, pos, f.range.lowerBound, to: &out)
@@ -112,11 +112,11 @@ enum DateShifter {
                 let padded = width > 1 && s[f.range.lowerBound] == 48
                 text = padded && plain.count < width ? String(repeating: "0", count: width - plain.count) + plain : plain
             }
-            out.append(contentsOf: text.unicodeScalars)
+            out.append(contentsOf: text.utf8)
             pos = f.range.upperBound
         }
         appendScalars(s, pos, s.count, to: &out)
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func chineseDigits(_ v: Int) -> String {

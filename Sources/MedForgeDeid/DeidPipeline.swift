@@ -78,23 +78,33 @@ public enum DocumentDecoder {
 /// Minimal JSON writing for output lines (faster than JSONSerialization and with a fixed key order).
 public enum JSONOut {
     public static func quoted(_ s: String) -> String {
-        var out = String.UnicodeScalarView()
-        out.append("\"")
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out.append(contentsOf: "\\\"".unicodeScalars)
-            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
-            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
-            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
-            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
-            default:
-                if u.value < 0x20 || u.value == 0x2028 || u.value == 0x2029 {
-                    out.append(contentsOf: String(format: "\\u%04x", u.value).unicodeScalars)
-                } else { out.append(u) }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 16)
+        out.append(34)
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var utf8 = Array(s.utf8)
+        utf8.withUnsafeMutableBufferPointer { buf in
+            var i = 0
+            while i < buf.count {
+                let b = buf[i]
+                switch b {
+                case 34: out.append(92); out.append(34)
+                case 92: out.append(92); out.append(92)
+                case 10: out.append(92); out.append(110)
+                case 13: out.append(92); out.append(114)
+                case 9: out.append(92); out.append(116)
+                case 0..<32:
+                    out.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+                case 0xE2 where i + 2 < buf.count && buf[i + 1] == 0x80 && (buf[i + 2] == 0xA8 || buf[i + 2] == 0xA9):
+                    // U+2028 / U+2029 escaped for JavaScript-safe JSON.
+                    out.append(contentsOf: Array("\\u202".utf8)); out.append(buf[i + 2] == 0xA8 ? 56 : 57); i += 2
+                default: out.append(b)
+                }
+                i += 1
             }
         }
-        out.append("\"")
-        return String(out)
+        out.append(34)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `{"id": ..., "text": ..., "spans": [...]}` — the CLI contract.
@@ -165,6 +175,7 @@ public struct DeidRunStats: Sendable {
     public var documents = 0, rejected = 0, characters = 0
     public var perType: [PHIType: Int] = [:]
     public var rejectReasons: [RejectReason: Int] = [:]
+    /// Largest per-note thread CPU time.
     public var maxDocumentSeconds = 0.0
     public init() {}
 
@@ -202,9 +213,9 @@ public struct DeidPipeline {
             }
             let docs = parsed.compactMap { try? $0.get() }
             let results = parallelMap(docs) { doc -> (DeidResult, Double) in
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = threadCPUSeconds()
                 let r = deid.deidentify(doc.text, patient: doc.patient)
-                return (r, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+                return (r, threadCPUSeconds() - t0)
             }
             var k = 0
             for (i, p) in parsed.enumerated() {
@@ -232,6 +243,20 @@ public struct DeidPipeline {
         try flush()
         return stats
     }
+}
+
+/// CPU time of the calling thread: per-note cost that does not count time the scheduler gave to others.
+public func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// CPU time (user + system) of the whole process.
+public func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
 /// Buffered appending writer for output files.

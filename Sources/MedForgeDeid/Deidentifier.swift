@@ -75,7 +75,8 @@ public struct Deidentifier: Sendable {
     public func deidentify(_ text: String, patient: String = "") -> DeidResult {
         let s = text.scalarValues
         let (spans, language) = detect(scalars: s)
-        var out = String.UnicodeScalarView()
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count + s.count / 2)
         var hashes: [String] = []
         hashes.reserveCapacity(spans.count)
         var pos = 0
@@ -91,18 +92,14 @@ public struct Deidentifier: Sendable {
             case .hash: replacement = "[\(span.type.rawValue)-\(auditHash.prefix(10))]"
             case .surrogate: replacement = surrogates.surrogate(for: original, type: span.type, patient: patient)
             }
-            out.append(contentsOf: replacement.unicodeScalars)
+            out.append(contentsOf: replacement.utf8)
             pos = span.end
         }
         appendScalars(s, pos, s.count, to: &out)
-        return DeidResult(text: String(out), spans: spans, language: language, originalHashes: hashes)
+        return DeidResult(text: String(decoding: out, as: UTF8.self), spans: spans, language: language, originalHashes: hashes)
     }
 }
 
-func appendScalars(_ s: [UInt32], _ a: Int, _ b: Int, to out: inout String.UnicodeScalarView) {
-    var i = a
-    while i < b { if let u = Unicode.Scalar(s[i]) { out.append(u) }; i += 1 }
-}
 
 extension EnglishDetector {
     /// Claims tokens that overlap spans already found by another detector.

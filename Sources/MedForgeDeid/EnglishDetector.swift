@@ -183,7 +183,8 @@ struct EnglishDetector {
             while groups.count < 8 {
                 let nx = j + 1
                 guard nx < count, sameLine(nx) else { break }
-                if t[nx].kind == .number && !claimed[nx] && t[nx].spaceBefore && t[nx].length <= 4 && t[j].length <= 4 {
+                let plusLead = groups.count == 1 && isPunct(i - 1, 43) && t[j].length <= 7
+                if t[nx].kind == .number && !claimed[nx] && t[nx].spaceBefore && t[nx].length <= 4 && (t[j].length <= 4 || plusLead) {
                     groups.append(nx); seps.append(32); j = nx; continue
                 }
                 if t[nx].kind == .punct, nx + 1 < count, t[nx + 1].kind == .number, !claimed[nx + 1] {
@@ -285,6 +286,7 @@ struct EnglishDetector {
             let prevIsState = Lexicon.usStateAbbreviations.contains(prevWord) && previousWord(g[0], window: 1).map({ isAllCaps($0.1) }) == true
             if cue == .zip || prevIsState || Lexicon.usStates.contains(prevWord) { return (.zip, "zip", g[k - 1]) }
         }
+        if cue == .zip && total >= 3 && total <= 10 && k <= 2 { return (.zip, "zip-cue", g[k - 1]) }
         if k == 1 {
             if total == 9 && cue == .ssn { return (.ssn, "ssn-cue", g[0]) }
             if total == 4 && values[0] >= 1800 && values[0] <= 2100 && dateCue { return (.date, "year-cue", g[0]) }
@@ -422,7 +424,7 @@ struct EnglishDetector {
                 if suffixAt > i {
                     var end = suffixAt
                     if isPunct(end + 1, 46) && glued(end + 1) { end += 1 }
-                    end = unitEnd(after: end)
+                    end = addressBlockEnd(after: unitEnd(after: end))
                     add(i, end, .address, "street-number")
                     i = end + 1; continue
                 }
@@ -435,6 +437,30 @@ struct EnglishDetector {
             }
             if t[i].kind == .word {
                 let k = keys[i]
+                // `Address: 947 Trg Revolucije 17`, `lives at 5366 Pivovarská 276`: the rest of the clause.
+                var cueEnd = -1
+                if Lexicon.addressCueWords.contains(k) {
+                    var j = i + 1
+                    if isPunct(j, 58) || (j < count && keys[j] == "IS") { j += 1; cueEnd = j }
+                } else if Lexicon.addressVerbs.contains(k), i + 1 < count, keys[i + 1] == "AT" || keys[i + 1] == "TO" {
+                    cueEnd = i + 2
+                }
+                if cueEnd > 0, cueEnd < count, t[cueEnd].kind == .number || t[cueEnd].kind == .alnum || isCapitalised(cueEnd) {
+                    var e = cueEnd
+                    var hasNumber = false
+                    while e + 1 < count && e - cueEnd < 14 && (sameLine(e + 1) || e == cueEnd - 1) {
+                        let nx = e + 1
+                        if t[nx].kind == .punct, let u = Unicode.Scalar(first(nx)), ".;!?\"(".unicodeScalars.contains(u),
+                           !(u == "." && nx >= 1 && Lexicon.streetSuffixes.contains(keys[nx - 1]) || u == "." && Lexicon.unitWords.contains(keys[nx - 1])) { break }
+                        if isWord(nx) && !isCapitalised(nx) && !Lexicon.unitWords.contains(keys[nx]) { break }
+                        e = nx
+                    }
+                    for q in cueEnd...e where t[q].kind == .number || t[q].kind == .alnum { hasNumber = true }
+                    if hasNumber && !claimed[cueEnd] {
+                        while e > cueEnd && t[e].kind == .punct { e -= 1 }
+                        add(cueEnd, addressBlockEnd(after: e), .address, "address-cue"); i = e + 1; continue
+                    }
+                }
                 // `Koskikatu 25`
                 if foreignStreetName(i), i + 1 < count, t[i + 1].kind == .number, sameLine(i + 1), t[i + 1].length <= 4 {
                     add(i, unitEnd(after: i + 1), .address, "street-foreign"); i += 2; continue
@@ -469,6 +495,28 @@ struct EnglishDetector {
             }
             i += 1
         }
+    }
+
+    /// Letter-style address blocks: after a street line, up to three short following lines made of
+    /// capitalised words, numbers and commas (`Suite 727`, `Charleroi`, `Belgium 42940`) belong to it.
+    func addressBlockEnd(after i: Int) -> Int {
+        var end = i
+        var j = i + 1
+        var lines = 0
+        while j < count && t[j].newlineBefore && lines < 3 {
+            var k = j, tokens = 0, ok = true
+            if isPunct(k, 62) { k += 1 }   // quoted-reply marker `>`
+            let lineStart = k
+            while k < count && (k == lineStart || !t[k].newlineBefore) {
+                if isWord(k) && !isCapitalised(k) && !(t[k].length <= 3) { ok = false; break }
+                if t[k].kind == .punct && !isPunct(k, 44) && !isPunct(k, 46) && !isPunct(k, 45) && !isPunct(k, 35) { ok = false; break }
+                tokens += 1; k += 1
+                if tokens > 6 { ok = false; break }
+            }
+            guard ok, tokens > 0 else { break }
+            end = k - 1; j = k; lines += 1
+        }
+        return end
     }
 
     /// Extends an address over `, Apt 4B` / `Suite 200` / `#12` right after token `i`.
@@ -569,6 +617,41 @@ struct EnglishDetector {
         return last
     }
 
+    func nonEnglishLetters(_ i: Int) -> Bool {
+        (Int(t[i].start)..<Int(t[i].end)).contains { s[$0] >= 0xC0 }
+    }
+
+    /// `my name is`, `I'm`, `I am`, `call me`, `name?`: index of the first name token and whether
+    /// lower-case names are accepted (only after the explicit `name is` / `name?` / `name:` forms).
+    func selfIntroduction(at i: Int) -> (Int, Bool)? {
+        let k = keys[i]
+        if k == "NAME" {
+            var j = i + 1
+            if j < count, keys[j] == "IS" { j += 1; return (j, true) }
+            if isPunct(j, 63) { return (j + 1, true) }                           // `name? X`
+            if isPunct(j, 39), j + 1 < count, keys[j + 1] == "S" { return (j + 2, true) }   // `name's X`
+            return nil
+        }
+        if k == "I", isPunct(i + 1, 39) || isPunct(i + 1, 0x2019), i + 2 < count, keys[i + 2] == "M" { return (i + 3, false) }
+        if k == "I", i + 1 < count, keys[i + 1] == "AM" { return (i + 2, false) }
+        if k == "ME", i >= 1, keys[i - 1] == "CALL" || keys[i - 1] == "CALLS" { return (i + 1, false) }
+        return nil
+    }
+
+    /// Up to three name words after an introduction; lower-case words only when `allowLower`.
+    func introducedName(from j: Int, allowLower: Bool) -> Int? {
+        var e: Int? = nil, m = j, words = 0
+        while m < count && words < 3 && sameLine(m) && !claimed[m] {
+            if isInitial(m) { e = m + 1; m += 2; words += 1; continue }
+            guard isWord(m) else { break }
+            let cap = isCapitalised(m)
+            if !cap && !allowLower { break }
+            if Lexicon.commonWords.contains(keys[m]) && !(words > 0 && Lexicon.surnameRank[keys[m]] != nil && cap) { break }
+            e = m; m += 1; words += 1
+        }
+        return e
+    }
+
     mutating func detectNames() {
         for i in 0..<count where t[i].kind == .word && !claimed[i] {
             let k = keys[i]
@@ -612,6 +695,16 @@ struct EnglishDetector {
                     }
                 }
             }
+            // Self-introduction: `my name is lena andersson`, `I'm Annemette Iversen`, `call me Vanessa`, `name? Turgeon`.
+            if let (j, lower) = selfIntroduction(at: i) {
+                if let e = introducedName(from: j, allowLower: lower) { add(j, e, .name, "introduction-cue"); continue }
+            }
+            // Speaker label: `Zuzana: "Who are you?"`.
+            if isTitleCase(i), t[i].newlineBefore || i == 0 || isPunct(i - 1, 62), isPunct(i + 1, 58), i + 2 < count,
+               isPunct(i + 2, 34) || isPunct(i + 2, 0x201C), !Lexicon.commonWords.contains(k), Lexicon.nameCueWords.contains(k) == false,
+               Lexicon.idCueWords[k] == nil {
+                add(i, i, .name, "speaker-label"); continue
+            }
             // Speech: `says Iwase`.
             if Lexicon.speechVerbs.contains(k), i + 1 < count, sameLine(i + 1), let e = nameEnd(from: i + 1, maxWords: 3, strict: true) {
                 add(i + 1, e, .name, "speech-cue"); continue
@@ -627,8 +720,16 @@ struct EnglishDetector {
                 }
                 let followsPossessive = i + 1 < count && isPunct(i + 1, 39)
                 if followsPossessive && i + 2 < count && ["SIGN", "SYNDROME", "DISEASE", "TEST"].contains(keys[min(i + 3, count - 1)]) { continue }
-                let e = nameEnd(from: i, strict: false) ?? i
+                let e = nameEnd(from: i, strict: true) ?? i
                 add(i, e, .name, e > i ? "name-dict" : "first-name-dict"); continue
+            }
+            // Two capitalised words mid-sentence where one is a listed name (or written with non-English letters):
+            // `Producer Sölvi Salómonsson`, `a Pálmi Einarsson concert`.
+            if isTitleCase(i), !sentenceStart(i), i + 1 < count, sameLine(i + 1), isTitleCase(i + 1), !claimed[i + 1],
+               !Lexicon.commonWords.contains(k), !Lexicon.commonWords.contains(keys[i + 1]),
+               orgSuffixLength(i + 1) == 0, !Lexicon.streetSuffixes.contains(keys[i + 1]),
+               Lexicon.surnameRank[keys[i + 1]] != nil || nonEnglishLetters(i) || nonEnglishLetters(i + 1) {
+                add(i, i + 1, .name, "capitalised-pair"); continue
             }
             // A known surname mid-sentence, not a common word: `spoke with Kowalski`.
             if isTitleCase(i), !sentenceStart(i), let r = Lexicon.surnameRank[k], r <= 8000, !Lexicon.commonWords.contains(k),
@@ -672,6 +773,7 @@ struct EnglishDetector {
         // Cue phrases.
         for i in 0..<count where t[i].kind == .word && Lexicon.placeCueWords.contains(keys[i]) {
             var j = i + 1
+            if j < count && ["HERE", "BACK", "THERE", "HOME"].contains(keys[j]) { j += 1 }
             if j < count && ["IN", "TO", "AT", "FROM", "OF", "NEAR"].contains(keys[j]) { j += 1 }
             let a = j
             while j < count && sameLine(j) && j - a < 3 && isCapitalised(j) && !claimed[j] && !Lexicon.weekdays.contains(keys[j]) { j += 1 }

@@ -64,7 +64,10 @@ enum Lexicon {
     galeazzi salter harris weber maisonneuve jones boxer rolando
     mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
     north south east west central general memorial regional university medical center health
-    hello hi dear thanks thank please yes ok okay sure great nice fine
+    hello hi dear thanks thank please yes ok okay sure great nice fine so wisdom force english princess
+    royal lord lady saint st emergency department internal medicine service services surgery therapy
+    physical occupational speech social work radiology cardiology neurology oncology pathology
+    pharmacy nursing admission discharge progress consult operative procedure daily
     """)
 
     static let monthNumber: [String: Int] = [
@@ -121,10 +124,10 @@ enum Lexicon {
     /// Connectors allowed inside organisation names.
     static let orgConnectors: Set<String> = words("OF THE AND &")
     /// Words after which a capitalised phrase is an employer/organisation.
-    static let orgCueWords: Set<String> = words("EMPLOYER WORKS EMPLOYED")
+    static let orgCueWords: Set<String> = words("EMPLOYER WORKS WORK WORKED WORKING EMPLOYED")
 
     /// Phrases after which capitalised words are a place (`lives in Springfield`).
-    static let placeCueWords: Set<String> = words("LIVES RESIDES RESIDENT MOVED BORN NATIVE TRAVELED TRAVELLED TRIP ARRIVED RELOCATED HOMETOWN VISITING")
+    static let placeCueWords: Set<String> = words("LIVES RESIDES RESIDENT MOVED BORN NATIVE TRAVELED TRAVELLED TRAVELING TRAVELLING TRIP ARRIVED RELOCATED HOMETOWN VISITING BASED RETURNED FLEW")
 
     static let usStateAbbreviations: Set<String> = words("""
     AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC
@@ -182,12 +185,16 @@ enum Lexicon {
         "ZIP": .zip, "POSTAL": .zip, "ZIPCODE": .zip,
     ]
     /// Filler between an identifier keyword and its value (`MRN #: 12345`, `account number is ...`).
-    static let idFillers: Set<String> = words("NO NUMBER NUM NBR IS WAS OF CODE SECURITY DRIVER DRIVERS S AT ON")
+    static let idFillers: Set<String> = words("NO NUMBER NUM NBR IS WAS OF CODE SECURITY DRIVER DRIVERS S AT ON ME US HIM HER BACK MY HIS")
 
     /// Words before a bare year or a day/month that make it a date (`in 1990`, `on 5/4`).
     static let dateCueWords: Set<String> = words("""
     IN ON SINCE FROM UNTIL TILL BY OF DATED BORN DOB DOS DOD ADMITTED DISCHARGED SEEN CIRCA YEAR
     BEFORE AFTER DURING THROUGH THRU TO DATE ADMIT DISCHARGE VISIT SURGERY
     """)
+    /// Words after which the rest of the line is a postal address (`address: ...`, `lives at ...`).
+    static let addressCueWords: Set<String> = words("ADDRESS ADDR")
+    /// Verbs that take an address after `at`/`to` (`lives at`, `ship to`).
+    static let addressVerbs: Set<String> = words("LIVES LIVE LIVING RESIDES RESIDING LOCATED SENT SHIP SHIPPED DELIVER DELIVERED MAIL MAILED")
     static let ageUnitWords: Set<String> = words("YEAR YEARS YR YRS YO Y")
 }

@@ -40,12 +40,31 @@ extension String {
     var scalarValues: [UInt32] { unicodeScalars.map { $0.value } }
 }
 
+/// Appends the UTF-8 encoding of one scalar value (callers hold valid scalars from a String).
+@inline(__always) func appendUTF8(_ c: UInt32, to out: inout [UInt8]) {
+    if c < 0x80 { out.append(UInt8(c)) }
+    else if c < 0x800 { out.append(UInt8(0xC0 | (c >> 6))); out.append(UInt8(0x80 | (c & 0x3F))) }
+    else if c < 0x10000 {
+        out.append(UInt8(0xE0 | (c >> 12))); out.append(UInt8(0x80 | ((c >> 6) & 0x3F))); out.append(UInt8(0x80 | (c & 0x3F)))
+    } else {
+        out.append(UInt8(0xF0 | (c >> 18))); out.append(UInt8(0x80 | ((c >> 12) & 0x3F)))
+        out.append(UInt8(0x80 | ((c >> 6) & 0x3F))); out.append(UInt8(0x80 | (c & 0x3F)))
+    }
+}
+
+/// Appends scalars `s[a..<b]` as UTF-8. (Building a String.UnicodeScalarView by appends copies the
+/// whole string repeatedly; a byte buffer decoded once is linear.)
+func appendScalars(_ s: [UInt32], _ a: Int, _ b: Int, to out: inout [UInt8]) {
+    var i = a
+    while i < b { appendUTF8(s[i], to: &out); i += 1 }
+}
+
 /// Builds a String from a slice of scalar values.
 func makeString(_ s: [UInt32], _ start: Int, _ end: Int) -> String {
-    var v = String.UnicodeScalarView()
-    var i = start
-    while i < end { if let u = Unicode.Scalar(s[i]) { v.append(u) }; i += 1 }
-    return String(v)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(end - start)
+    appendScalars(s, start, end, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Upper-cased ASCII-folded key of a slice, for dictionary lookups (`Smith` -> `SMITH`).

@@ -4,15 +4,16 @@
 
 public enum SyntheticNotes {
     struct Builder {
-        var text = String.UnicodeScalarView()
+        var text = ""
+        var count = 0   // scalars so far
         var spans: [GoldSpan] = []
-        mutating func lit(_ s: String) { text.append(contentsOf: s.unicodeScalars) }
+        mutating func lit(_ s: String) { text += s; count += s.unicodeScalars.count }
         mutating func phi(_ s: String, _ type: PHIType) {
-            let a = text.count
-            text.append(contentsOf: s.unicodeScalars)
-            spans.append(GoldSpan(start: a, end: text.count, type: type.rawValue))
+            let a = count
+            lit(s)
+            spans.append(GoldSpan(start: a, end: count, type: type.rawValue))
         }
-        var document: GoldDocument { GoldDocument(text: String(text), spans: spans) }
+        var document: GoldDocument { GoldDocument(text: text, spans: spans) }
     }
 
     static let syllables = ["ka", "vre", "lo", "mi", "tan", "zu", "ro", "bel", "shi", "no", "dar", "ve", "qui", "sa", "tor", "len", "ga", "pho", "ri", "mun"]
@@ -56,13 +57,7 @@ public enum SyntheticNotes {
             return (body + [Checksums.luhnCheckDigit(body)]).map(String.init).joined()
         }
         mutating func chineseID() -> String {
-            var g = SurrogateGenerator(key: [UInt8](digits(8).utf8))
-            _ = g
-            var rr = r
-            let id = SurrogateGenerator(key: Array(digits(6).utf8)).chineseID("123456789012345678", &rr)
-            r = rr
-            g = SurrogateGenerator(key: [])
-            return id
+            SurrogateGenerator(key: []).chineseID("123456789012345678", &r)
         }
     }
 
