@@ -13,11 +13,14 @@ enum ChineseLexicon {
     /// Common surnames that are also everyday function characters; a shorter reading wins over them.
     static let weakSurnames = chars("和于余向常时应来由但信都相初原门全成安解那国平明高同及")
     /// Characters that cannot be part of a given name in running clinical text.
-    static let nameStops = chars("的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
+    static let nameStops = chars("您你我他她它们这那哪什么怎样些很也还就又再才将把让使得地着过吗呢吧啊请好要会可能需该当常血压症状治疗康复留意擅长配合烦候严重容易谢祝福许多都来平的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
     /// Role words before a name.
     static let leftCues = list("患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
     /// Role words after a name.
-    static let rightCues = list("医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 同志 阿姨 叔叔 护士长 主治 患者")
+    static let rightCues = list("医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 护士长 主治")
+    /// Words in a hospital name that make it a particular hospital, not a kind (正规医院, 三甲医院).
+    static let hospitalAnchors = list("省 市 县 区 镇 乡 第 人民 大学 附属 军 协和 华西 同济 湘雅 中山 友谊 红十字 中心 妇幼 儿童 肿瘤 中医 口腔 眼科 胸科")
+    static let addressVerbs = chars("找请问由给被叫让和与跟同向对是")
     static let labelOnlyCues: Set<[UInt32]> = Set(list("医师 医生 主任 护士 签名"))
     static let strongLeftCues: Set<[UInt32]> = Set(list("患者姓名 姓名 签名 签字 联系人"))
 
@@ -40,7 +43,7 @@ enum ChineseLexicon {
     static let adminChars = chars("省市区县镇乡村路街道巷弄号楼栋室组屯旗盟州")
     static let addressStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n的因在于就诊医")
     static let hospitalSuffixes = list("社区卫生服务中心 卫生服务中心 妇幼保健院 医学中心 卫生院 保健院 疗养院 门诊部 卫生室 诊所 医院")
-    static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊")
+    static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊或比如说有各找级")
     static let vaguePrefixes = list("本 我 外 该 当地 上级 基层 附近 其他 多家 各 综合 专科 县级 市级 省级 大 小 一家 这家 那家 私立 公立")
     static let provinceAbbrev = chars("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
     /// First characters of every cue, label, province and address word: `scanCues` skips all other characters.
@@ -151,8 +154,10 @@ struct ChineseDetector {
             return
         }
         if j + sl < n && s[j + sl] == ("某" as Unicode.Scalar).value { return }   // already anonymised: 张某
+        if !strong && sl == 1 && ChineseLexicon.weakSurnames.contains(s[j]) { return }
         var e = j + sl
         while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
+        if !strong && e == j + sl { return }   // a bare surname after 患者 is more often a word (患者高血压)
         if e < n && (s[e] == ("岁" as Unicode.Scalar).value || s[e] == ("年" as Unicode.Scalar).value) && e - (j + sl) == 2 { e -= 1 }
         add(j, e, .name, "zh-name-cue")
     }
@@ -172,7 +177,13 @@ struct ChineseDetector {
             if best < 0 { best = a; if !(sl == 1 && ChineseLexicon.weakSurnames.contains(s[a])) { break } }
             else { best = a; break }
         }
-        if best >= 0 && !(best > 0 && s[best - 1] == ("某" as Unicode.Scalar).value) { add(best, cue, .name, "zh-name-role") }
+        guard best >= 0, !(best > 0 && s[best - 1] == ("某" as Unicode.Scalar).value) else { return }
+        // A bare surname (王医生) only after a boundary or a verb of address, and never a weak surname.
+        if cue - best == 1 {
+            if ChineseLexicon.weakSurnames.contains(s[best]) { return }
+            if best > 0, isCJK(s[best - 1]), !ChineseLexicon.addressVerbs.contains(s[best - 1]) { return }
+        }
+        add(best, cue, .name, "zh-name-role")
     }
 
     // MARK: addresses
@@ -218,10 +229,18 @@ struct ChineseDetector {
             let a0 = i + 1 - suffix.count
             guard a0 >= 0, matches(suffix, at: a0) else { continue }
             var a = a0
-            while a - 1 >= 0 && a0 - a < 15 && (isCJK(s[a - 1]) || isDigitAt(a - 1)) && !ChineseLexicon.hospitalStops.contains(s[a - 1]) { a -= 1 }
+            while a - 1 >= 0 && a0 - a < 15 && (isCJK(s[a - 1]) || isDigitAt(a - 1)) && !ChineseLexicon.hospitalStops.contains(s[a - 1]) {
+                // 和 ends the name unless it is part of 协和.
+                if s[a - 1] == ("和" as Unicode.Scalar).value && !(a - 2 >= 0 && s[a - 2] == ("协" as Unicode.Scalar).value) { break }
+                a -= 1
+            }
             guard a0 - a >= 2 else { return }
             let prefix = Array(s[a..<a0])
             if ChineseLexicon.vaguePrefixes.contains(prefix) { return }
+            let anchored = (a..<a0).contains { k in
+                ChineseLexicon.hospitalAnchors.contains { matches($0, at: k) } || ChineseLexicon.provinces.contains { matches($0, at: k) }
+            }
+            if !anchored { return }
             var e = i + 1
             // A department right after: 心内科, 急诊科, 消化内科病区.
             var k = e

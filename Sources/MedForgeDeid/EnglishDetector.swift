@@ -289,7 +289,8 @@ struct EnglishDetector {
         if cue == .zip && total >= 3 && total <= 10 && k <= 2 { return (.zip, "zip-cue", g[k - 1]) }
         if k == 1 {
             if total == 9 && cue == .ssn { return (.ssn, "ssn-cue", g[0]) }
-            if total == 4 && values[0] >= 1800 && values[0] <= 2100 && dateCue { return (.date, "year-cue", g[0]) }
+            // A year alone is not an identifier under Safe Harbor; only a year of birth is taken.
+            if total == 4 && values[0] >= 1800 && values[0] <= 2100 && (prevWord == "BORN" || prevWord == "DOB") { return (.date, "birth-year", g[0]) }
             if total >= 7 { return (cue ?? .id, "long-number", g[0]) }
         }
         if total >= 7 && allSame && sep == 45 { return (cue ?? .id, "dashed-number", g[k - 1]) }
@@ -721,6 +722,7 @@ struct EnglishDetector {
                 let followsPossessive = i + 1 < count && isPunct(i + 1, 39)
                 if followsPossessive && i + 2 < count && ["SIGN", "SYNDROME", "DISEASE", "TEST"].contains(keys[min(i + 3, count - 1)]) { continue }
                 let e = nameEnd(from: i, strict: true) ?? i
+                if e == i && t[i].length <= 2 { continue }   // `Su`, `Ma`: too short to stand alone
                 add(i, e, .name, e > i ? "name-dict" : "first-name-dict"); continue
             }
             // Two capitalised words mid-sentence where one is a listed name (or written with non-English letters):
@@ -728,7 +730,7 @@ struct EnglishDetector {
             if isTitleCase(i), !sentenceStart(i), i + 1 < count, sameLine(i + 1), isTitleCase(i + 1), !claimed[i + 1],
                !Lexicon.commonWords.contains(k), !Lexicon.commonWords.contains(keys[i + 1]),
                orgSuffixLength(i + 1) == 0, !Lexicon.streetSuffixes.contains(keys[i + 1]),
-               Lexicon.surnameRank[keys[i + 1]] != nil || nonEnglishLetters(i) || nonEnglishLetters(i + 1) {
+               nonEnglishLetters(i) || nonEnglishLetters(i + 1) {
                 add(i, i + 1, .name, "capitalised-pair"); continue
             }
             // A known surname mid-sentence, not a common word: `spoke with Kowalski`.

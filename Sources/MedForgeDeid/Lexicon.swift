@@ -66,6 +66,13 @@ enum Lexicon {
     north south east west central general memorial regional university medical center health
     hello hi dear thanks thank please yes ok okay sure great nice fine so wisdom force english princess
     royal lord lady saint st emergency department internal medicine service services surgery therapy
+    america american americas africa african asia asian europe european india indian china chinese
+    japan japanese korea kenya israel france french germany german brazil argentina mexico canada
+    australia russia italy spain egypt nigeria ethiopia turkey iran iraq pakistan bangladesh vietnam
+    florida georgia virginia carolina dakota indiana montana nevada arizona washington jordan chad
+    cox kaplan meier pearson spearman fisher student wilcoxon mann whitney kruskal wallis bonferroni
+    tukey bland altman hosmer lemeshow likert cohen kappa poisson bayes markov gauss weibull
+    real pool slack many velvet abbott coulter baylor
     physical occupational speech social work radiology cardiology neurology oncology pathology
     pharmacy nursing admission discharge progress consult operative procedure daily
     """)
