@@ -122,6 +122,11 @@ double mf_probe_int8_peak(mf_pool *pool, int isa);
 /// Memory read bandwidth over `bytes` of `buffer` split across the pool, best of `reps`, in GB/s.
 double mf_probe_read_bandwidth(mf_pool *pool, const void *buffer, size_t bytes, int reps);
 
+/// g[i] = silu(g[i]) * u[i] (SwiGLU), AVX2 exp with relative error < 3e-7.
+void mf_silu_mul_f32(float *g, const float *u, int64_t n);
+/// y[i] = e^x[i], inputs clamped to [-87.3, 88.3].
+void mf_exp_f32(const float *x, float *y, int64_t n);
+
 #ifdef __cplusplus
 }
 #endif
