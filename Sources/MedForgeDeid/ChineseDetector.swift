@@ -11,9 +11,9 @@ enum ChineseLexicon {
     """)
     static let compoundSurnames = list("欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 呼延 澹台 公冶 万俟 闻人 宗政 濮阳 太史 申屠 钟离 赫连 第五 拓跋")
     /// Common surnames that are also everyday function characters; a shorter reading wins over them.
-    static let weakSurnames = chars("和于余向常时应来由但信都相初原门全成安解那国平明高同及")
+    static let weakSurnames = chars("和于余向常时应来由但信都相初原门全成安解那国平明同及")
     /// Characters that cannot be part of a given name in running clinical text.
-    static let nameStops = chars("您你我他她它们这那哪什么怎样些很也还就又再才将把让使得地着过吗呢吧啊请好要会可能需该当常血压症状治疗康复留意擅长配合烦候严重容易谢祝福许多都来平的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
+    static let nameStops = chars("您你我他她它们这那哪什么怎样些很也还就又再才将把让使得地着过吗呢吧啊请好要会可能需该当常血压症状治疗康复留意擅长配合烦候严重容易谢祝福许多都来的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
     /// Role words before a name.
     static let leftCues = list("患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
     /// Role words after a name.
@@ -44,6 +44,7 @@ enum ChineseLexicon {
     static let addressStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n的因在于就诊医")
     static let hospitalSuffixes = list("社区卫生服务中心 卫生服务中心 妇幼保健院 医学中心 卫生院 保健院 疗养院 门诊部 卫生室 诊所 医院")
     static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊或比如说有各找级")
+    static let departmentStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n就在于的转住行和与及")
     static let vaguePrefixes = list("本 我 外 该 当地 上级 基层 附近 其他 多家 各 综合 专科 县级 市级 省级 大 小 一家 这家 那家 私立 公立")
     static let provinceAbbrev = chars("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
     /// First characters of every cue, label, province and address word: `scanCues` skips all other characters.
@@ -124,7 +125,9 @@ struct ChineseDetector {
                 let k = i + cue.count
                 guard k < n, s[k] == 0xFF1A || s[k] == 58 else { break }
             }
-            nameAfter(i + cue.count, strong: ChineseLexicon.strongLeftCues.contains(cue)); break
+            let k = i + cue.count
+            let labelled = k < n && (s[k] == 0xFF1A || s[k] == 58)   // 主治医师：X
+            nameAfter(k, strong: labelled || ChineseLexicon.strongLeftCues.contains(cue)); break
         }
         for cue in ChineseLexicon.rightCues where matches(cue, at: i) { nameBefore(i); break }
         for cue in ChineseLexicon.addressCues where matches(cue, at: i) { addressAfter(i + cue.count); break }
@@ -244,7 +247,7 @@ struct ChineseDetector {
             var e = i + 1
             // A department right after: 心内科, 急诊科, 消化内科病区.
             var k = e
-            while k < n && k - e < 6 && isCJK(s[k]) && !ChineseLexicon.hospitalStops.contains(s[k]) {
+            while k < n && k - e < 6 && isCJK(s[k]) && !ChineseLexicon.departmentStops.contains(s[k]) {
                 k += 1
                 if s[k - 1] == ("科" as Unicode.Scalar).value || (k - 2 >= e && matches(Array("病区".unicodeScalars.map { $0.value }), at: k - 2)) { e = k }
             }

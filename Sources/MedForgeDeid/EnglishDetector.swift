@@ -567,6 +567,9 @@ struct EnglishDetector {
                     a = j; j -= 1; continue
                 }
                 if (isPunct(j, 46) || isPunct(j, 39)) && j >= 1 && isCapitalised(j - 1) && glued(j) { j -= 1; continue }   // `St.`
+                if isWord(j) && keys[j] == "S" && j >= 2 && (isPunct(j - 1, 39) || isPunct(j - 1, 0x2019)) && glued(j) && glued(j - 1) && isCapitalised(j - 2) {
+                    j -= 2; continue   // possessive: `St. Mary's Medical Center`
+                }
                 if (keys[j] == "OF" || keys[j] == "AND" || isPunct(j, 38)) && j >= 1 && isCapitalised(j - 1) && keys[j - 1] != "THE" { j -= 1; continue }
                 break
             }
@@ -654,15 +657,9 @@ struct EnglishDetector {
     }
 
     mutating func detectNames() {
+        // Credentials first, so that a dictionary surname does not split `Tanrika Wilber, MD`.
         for i in 0..<count where t[i].kind == .word && !claimed[i] {
             let k = keys[i]
-            // Title cue: `Dr. Brown`, `Mrs Patel`.
-            if Lexicon.personTitles.contains(k) && (isCapitalised(i) || k == "DR") {
-                var j = i + 1
-                if isPunct(j, 46) && glued(j) { j += 1 }
-                if j < count, sameLine(j), let e = nameEnd(from: j, strict: false) { add(j, e, .name, "title-cue"); continue }
-            }
-            // Credential after: `Jane Roe, MD`.
             if Lexicon.credentials.contains(k) && isAllCaps(i) && t[i].length >= 2 {
                 var j = i - 1
                 if isPunct(j, 44) { j -= 1 }
@@ -672,7 +669,15 @@ struct EnglishDetector {
                     a = j; j -= 1
                 }
                 if a >= 0 && a < i { add(a, i - 1 - (isPunct(i - 1, 44) ? 1 : 0), .name, "credential-cue") }
-                continue
+            }
+        }
+        for i in 0..<count where t[i].kind == .word && !claimed[i] {
+            let k = keys[i]
+            // Title cue: `Dr. Brown`, `Mrs Patel`.
+            if Lexicon.personTitles.contains(k) && (isCapitalised(i) || k == "DR") {
+                var j = i + 1
+                if isPunct(j, 46) && glued(j) { j += 1 }
+                if j < count, sameLine(j), let e = nameEnd(from: j, strict: false) { add(j, e, .name, "title-cue"); continue }
             }
             // Header or phrase cue: `Name: X`, `Patient: X`, `seen by X`, `pt X`, `wife Mary`.
             if Lexicon.nameCueWords.contains(k) {
@@ -691,7 +696,7 @@ struct EnglishDetector {
                         var end = e
                         // `Smith, John`
                         if isPunct(end + 1, 44), sameLine(end + 2), let e2 = nameEnd(from: end + 2, maxWords: 2, strict: true),
-                           Lexicon.firstNames.contains(keys[end + 2]) { end = e2 }
+                           vouched || Lexicon.firstNames.contains(keys[end + 2]) { end = e2 }
                         add(j, end, .name, "name-cue"); continue
                     }
                 }
