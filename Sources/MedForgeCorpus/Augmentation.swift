@@ -33,6 +33,28 @@ public struct SynonymTable: Sendable {
         return table
     }
 
+    /// ICD-10-CM tabular XML: each `<diag>`'s `<desc>` grouped with its inclusion-term `<note>`s
+    /// (`Cholera due to Vibrio cholerae 01, biovar cholerae` ~ `Classical cholera`). Line-based scan.
+    public static func loadICD10CM(_ text: String, into table: SynonymTable = SynonymTable()) -> SynonymTable {
+        var t = table
+        var desc: String? = nil, notes: [String] = [], inInclusion = false
+        func value(_ line: Substring, _ tag: String) -> String? {
+            guard let a = line.range(of: "<\(tag)>"), let b = line.range(of: "</\(tag)>"), a.upperBound <= b.lowerBound else { return nil }
+            return String(line[a.upperBound..<b.lowerBound])
+                .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+        }
+        func flush() { if let d = desc, !notes.isEmpty { t.add([d] + notes) }; desc = nil; notes = [] }
+        for line in text.split(separator: "\n") {
+            if line.contains("<diag>") { flush(); continue }
+            if line.contains("<inclusionTerm>") { inInclusion = true; continue }
+            if line.contains("</inclusionTerm>") { inInclusion = false; continue }
+            if let d = value(line, "desc"), desc == nil { desc = d; continue }
+            if inInclusion, let n = value(line, "note"), !n.contains("(") || n.count < 60 { notes.append(n) }
+        }
+        flush()
+        return t
+    }
+
     mutating func add(_ group: [String]) {
         for term in group where term.count >= 4 {
             let key = term.lowercased()

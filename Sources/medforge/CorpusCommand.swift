@@ -23,6 +23,7 @@ struct CorpusBuildCommand: ParsableCommand {
     @Option(name: .customLong("dp-column"), help: "DP for a numeric column: name:lower:upper:epsilon[:laplace|gaussian]. Repeatable.") var dpColumns: [String] = []
     @Option(name: .customLong("dp-budget"), help: "Total epsilon; columns beyond it are refused.") var dpBudget: Double = 1.0
     @Option(help: "HPO hp.obo for synonym augmentation.") var hpo: String?
+    @Option(help: "ICD-10-CM tabular XML for synonym augmentation (descriptions ~ inclusion terms).") var icd10: String?
     @Option(help: "Validation fraction.") var validation: Double = 0.05
     @Option(name: .customLong("near-dup"), help: "MinHash Jaccard threshold for near duplicates.") var nearDup: Double = 0.8
 
@@ -47,6 +48,12 @@ struct CorpusBuildCommand: ParsableCommand {
                 throw ValidationError("--hpo: cannot read \(hpo)")
             }
             o.synonyms = SynonymTable.loadOBO(text)
+        }
+        if let icd10 {
+            guard let data = FileManager.default.contents(atPath: icd10), let text = String(data: data, encoding: .utf8) else {
+                throw ValidationError("--icd10: cannot read \(icd10)")
+            }
+            o.synonyms = SynonymTable.loadICD10CM(text, into: o.synonyms ?? SynonymTable())
         }
         let tty = isatty(2) == 1
         o.progress = { n in if tty { FileHandle.standardError.write(Data("\rcorpus: \(n) records".utf8)) } }

@@ -73,6 +73,13 @@ struct DedupAndAugmentTests {
         #expect(out == "History of High blood pressure, stable.")
         #expect(table.augment("No matching terms here.", seed: 0) == nil)
     }
+
+    // Guards ICD-10-CM parsing: a description and its inclusion term form one synonym group.
+    @Test func augmentsWithICD10InclusionTerms() throws {
+        let xml = try String(contentsOfFile: try fixturePath("icd10cm_mini.xml"), encoding: .utf8)
+        let table = SynonymTable.loadICD10CM(xml)
+        #expect(table.augment("Dx: classical cholera.", seed: 0) == "Dx: Cholera due to Vibrio cholerae 01, biovar cholerae.")
+    }
 }
 
 struct IngestTests {
