@@ -191,10 +191,11 @@ final class MedlineCollector: NSObject, XMLParserDelegate {
     var current: Article? = nil
     var element = ""
     var buffer = ""
-    var inCitationPMID = false
+    var inArticle = false
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        if name == "PubmedArticle" || name == "MedlineCitation" && current == nil { current = Article() }
+        if name == "PubmedArticle" { current = Article(); inArticle = true }
+        if name == "MedlineCitation" && current == nil { current = Article() }
         element = name
         buffer = ""
     }
@@ -207,7 +208,8 @@ final class MedlineCollector: NSObject, XMLParserDelegate {
         case "AbstractText":
             let t = buffer.trimmingCharacters(in: .whitespacesAndNewlines)
             current?.abstract += (current?.abstract.isEmpty == true ? "" : "\n") + t
-        case "PubmedArticle": if let a = current { articles.append(a) }; current = nil
+        case "PubmedArticle": if let a = current { articles.append(a) }; current = nil; inArticle = false
+        case "MedlineCitation" where !inArticle: if let a = current { articles.append(a) }; current = nil   // MedlineCitationSet files
         default: break
         }
         buffer = ""

@@ -14,6 +14,10 @@ enum DateShifter {
     }
 
     static func shift(_ original: String, days: Int) -> String? {
+        // ISO 8601 date-times: shift the date part, keep the clock time.
+        if let t = original.firstIndex(of: "T"), original.first?.isNumber == true, t > original.startIndex {
+            return shift(String(original[..<t]), days: days).map { $0 + original[t...] }
+        }
         let s = original.scalarValues
         var fields: [Field] = []
         var i = 0
@@ -65,7 +69,10 @@ enum DateShifter {
                 if fields[a].value > 12 { fields[a].role = .day; fields[b].role = .month } else { fields[a].role = .month; fields[b].role = .day }
                 rest.removeFirst(2)
             }
-            for k in rest { fields[k].role = fields.contains(where: { $0.role == .year }) ? .day : .year }
+            for k in rest {
+                let hasYear = fields.contains { $0.role == .year }, hasMonth = fields.contains { $0.role == .month }
+                fields[k].role = !hasYear ? .year : (hasMonth ? .day : .month)   // 2021-08: year then month
+            }
         }
         guard let monthField = fields.firstIndex(where: { $0.role == .month }) else { return nil }
         let yearField = fields.firstIndex { $0.role == .year }

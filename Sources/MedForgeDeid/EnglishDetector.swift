@@ -91,10 +91,12 @@ struct EnglishDetector {
         return spans
     }
 
-    /// Claims tokens covered by e-mail/URL/IP spans found on the raw scalars.
+    /// Claims tokens covered by e-mail/URL/IP/ISO-date-time spans found on the raw scalars.
     mutating func markWebSpans() {
         var web: [PHISpan] = []
         WebDetector.detect(s, into: &web)
+        WebDetector.detectISODateTimes(s, into: &web)
+        web.sort { $0.start < $1.start }
         guard !web.isEmpty else { return }
         var w = 0
         for i in 0..<count {

@@ -101,6 +101,29 @@ enum WebDetector {
         }
     }
 
+    /// `2021-08-23T03:26:50Z`, `2021-08-23T03:26:50.123+08:00`: a date, `T`, a clock time, a zone.
+    static func detectISODateTimes(_ s: [UInt32], into spans: inout [PHISpan]) {
+        let n = s.count
+        func digits(_ at: Int, _ k: Int) -> Bool {
+            guard at + k <= n else { return false }
+            for q in at..<(at + k) where !isASCIIDigit(s[q]) { return false }
+            return true
+        }
+        var i = 0
+        while i + 16 <= n {
+            // Anchor on the `T` between a date and a time.
+            guard s[i + 10] == 84, s[i + 4] == 45, s[i + 7] == 45, digits(i, 4), digits(i + 5, 2), digits(i + 8, 2),
+                  digits(i + 11, 2), s[i + 13] == 58, digits(i + 14, 2), i == 0 || !isASCIIDigit(s[i - 1]) else { i += 1; continue }
+            var e = i + 16
+            if e + 2 < n, s[e] == 58, digits(e + 1, 2) { e += 3 }
+            if e < n, s[e] == 46 { e += 1; while e < n && isASCIIDigit(s[e]) { e += 1 } }
+            if e < n, s[e] == 90 { e += 1 }
+            else if e + 5 < n + 1, e < n, s[e] == 43 || s[e] == 45, digits(e + 1, 2) { e += 3; if e < n, s[e] == 58 { e += 1 }; if digits(e, 2) { e += 2 } }
+            spans.append(PHISpan(start: i, end: e, type: .date, rule: "iso-datetime"))
+            i = e
+        }
+    }
+
     static func matchLower(_ s: [UInt32], _ at: Int, _ lit: String) -> Bool {
         var k = at
         for u in lit.unicodeScalars {

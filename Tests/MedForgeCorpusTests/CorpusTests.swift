@@ -102,6 +102,8 @@ struct IngestTests {
         #expect(f.count == 2 && f[0].text.contains("Autumn Russel") && f[1].numeric.first?.1 == 80.5)
         let m = try records("medline.xml")
         #expect(m.count == 1 && m[0].title == "Seizure outcomes" && m[0].id == "pmid:123")
+        let legacy = try records("medline_citationset.xml")   // MedlineCitationSet layout (medline16n*.xml)
+        #expect(legacy.count == 1 && legacy[0].text.contains("aspirin"))
     }
 }
 

@@ -18,6 +18,7 @@ struct EnglishDetectorTests {
         ("DOB: 03/14/1931.", "03/14/1931", .date),
         ("Admitted on May 4, 2023 for chest pain.", "May 4, 2023", .date),
         ("Surgery 2021-11-02 uneventful.", "2021-11-02", .date),
+        ("DATE: 2021-08-23T03:26:50Z; CODE: 8302-2", "2021-08-23T03:26:50Z", .date),
         ("She is a 94-year-old woman.", "94", .age),
         ("Call (617) 555-0123 with results.", "(617) 555-0123", .phone),
         ("Fax: 617-555-0199", "617-555-0199", .fax),

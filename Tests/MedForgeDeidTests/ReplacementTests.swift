@@ -56,6 +56,8 @@ struct ReplacementTests {
         }
         #expect(DateShifter.shift("2023年5月4日", days: 1) == "2023年5月5日")
         #expect(DateShifter.shift("May 31, 2023", days: 1) == "June 1, 2023")
+        #expect(DateShifter.shift("2021-08", days: 31) == "2021-09")
+        #expect(DateShifter.shift("2021-08-23T03:26:50Z", days: 1) == "2021-08-24T03:26:50Z")
     }
 
     // Guards span merging: overlaps become one span, the longest member names the type.
