@@ -42,16 +42,52 @@ static void widen_bf16(const uint16_t *src, float *dst, int64_t n) {
     }
 }
 
+/// y[t][r + i] = dot(w_i, x_t) for 2 rows (w0, w1) x 4 tokens: each loaded vector feeds several FMAs.
+static void dots_2x4(const float *w0, const float *w1, const float *x, int64_t n, int64_t nt, float out[2][4]) {
+    __m256 a[2][4];
+    for (int i = 0; i < 2; i++) for (int t = 0; t < 4; t++) a[i][t] = _mm256_setzero_ps();
+    int64_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        __m256 v0 = _mm256_loadu_ps(w0 + k), v1 = _mm256_loadu_ps(w1 + k);
+        for (int t = 0; t < nt && t < 4; t++) {
+            __m256 xv = _mm256_loadu_ps(x + t * n + k);
+            a[0][t] = _mm256_fmadd_ps(v0, xv, a[0][t]);
+            a[1][t] = _mm256_fmadd_ps(v1, xv, a[1][t]);
+        }
+    }
+    for (int t = 0; t < nt && t < 4; t++) {
+        float s0 = hsum8(a[0][t]), s1 = hsum8(a[1][t]);
+        for (int64_t j = k; j < n; j++) { s0 += w0[j] * x[t * n + j]; s1 += w1[j] * x[t * n + j]; }
+        out[0][t] = s0;
+        out[1][t] = s1;
+    }
+}
+
 void mf_float_rows(const mf_matrix *w, const float *x, int64_t batch, float *y, int64_t r0, int64_t r1) {
     const int64_t n = w->cols;
-    float *tmp = w->type == MF_F32 ? NULL : mf_scratch(1, (size_t)n * sizeof(float));
+    float *tmp = w->type == MF_F32 ? NULL : mf_scratch(1, 2 * (size_t)n * sizeof(float));
     if (w->type != MF_F32 && !tmp) return;
-    for (int64_t r = r0; r < r1; r++) {
-        const void *row = (const uint8_t *)w->data + (size_t)r * w->row_bytes;
-        const float *wr;
-        if (w->type == MF_F32) wr = row;
-        else if (w->type == MF_F16) { widen_f16(row, tmp, n); wr = tmp; }
-        else { widen_bf16(row, tmp, n); wr = tmp; }
-        for (int64_t t = 0; t < batch; t++) y[t * w->rows + r] = dot_f32(wr, x + t * n, n);
+    for (int64_t r = r0; r < r1; r += 2) {
+        const int pair = r + 1 < r1;
+        const float *wr[2];
+        for (int i = 0; i <= pair; i++) {
+            const void *row = (const uint8_t *)w->data + (size_t)(r + i) * w->row_bytes;
+            if (w->type == MF_F32) wr[i] = row;
+            else if (w->type == MF_F16) { widen_f16(row, tmp + i * n, n); wr[i] = tmp + i * n; }
+            else { widen_bf16(row, tmp + i * n, n); wr[i] = tmp + i * n; }
+        }
+        if (!pair) {
+            for (int64_t t = 0; t < batch; t++) y[t * w->rows + r] = dot_f32(wr[0], x + t * n, n);
+            continue;
+        }
+        for (int64_t t = 0; t < batch; t += 4) {
+            float out[2][4];
+            int64_t nt = batch - t < 4 ? batch - t : 4;
+            dots_2x4(wr[0], wr[1], x + t * n, n, nt, out);
+            for (int64_t i = 0; i < nt; i++) {
+                y[(t + i) * w->rows + r] = out[0][i];
+                y[(t + i) * w->rows + r + 1] = out[1][i];
+            }
+        }
     }
 }
