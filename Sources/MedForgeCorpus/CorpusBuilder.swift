@@ -49,6 +49,7 @@ public final class CorpusBuilder {
     var releaser: DPReleaser
     var dedup: Deduplicator
     var checkpoint = Checkpoint()
+    var duplicateBase = (exact: 0, near: 0)   // counts from before a resume
     var outputs: [String: FileHandle] = [:]
     let files = ["train.jsonl", "validation.jsonl", "rejects.jsonl"]
 
@@ -80,6 +81,8 @@ public final class CorpusBuilder {
             outputs[f] = h
         }
         try rebuildDedup()
+        duplicateBase = (checkpoint.stats.exactDuplicates, checkpoint.stats.nearDuplicates)
+        dedup.resetCounts()
         var processedThisRun = 0
         var batch: [CorpusRecord] = []
         var stopped = false
@@ -154,8 +157,8 @@ public final class CorpusBuilder {
         }
         for (f, h) in outputs { try h.synchronize(); checkpoint.bytes[f] = try h.offset() }
         checkpoint.done[input] = consumed
-        checkpoint.stats.exactDuplicates = dedup.exactDuplicates
-        checkpoint.stats.nearDuplicates = dedup.nearDuplicates
+        checkpoint.stats.exactDuplicates = duplicateBase.exact + dedup.exactDuplicates
+        checkpoint.stats.nearDuplicates = duplicateBase.near + dedup.nearDuplicates
         try saveCheckpoint()
     }
 

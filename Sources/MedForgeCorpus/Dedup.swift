@@ -48,6 +48,9 @@ public struct Deduplicator: Sendable {
         return z ^ (z >> 31)
     }
 
+    /// Forgets the duplicate counters (not the remembered texts), e.g. after re-reading outputs on resume.
+    public mutating func resetCounts() { exactDuplicates = 0; nearDuplicates = 0 }
+
     /// True if `text` is new (and remembers it); false for an exact or near duplicate of an earlier text.
     public mutating func admit(_ text: String) -> Bool {
         let key = SHA256.hash(Array(Deduplicator.normalise(text).joined(separator: " ").utf8))

@@ -152,7 +152,8 @@ struct CorpusBuilderTests {
         // Simulate a kill mid-batch: junk appended after the checkpoint must be discarded.
         if let h = FileHandle(forWritingAtPath: twice + "/train.jsonl") { try h.seekToEnd(); try h.write(contentsOf: Data("{\"partial\n".utf8)); try h.close() }
         #expect(exported(twice).count < exported(once).count)
-        try CorpusBuilder(options: try options(twice)).run()
+        let resumed = try CorpusBuilder(options: try options(twice)).run()
+        #expect(resumed.exactDuplicates == 1 && resumed.records == 43)
         let a = exported(once), b = exported(twice)
         #expect(Set(a) == Set(b) && b.count == Set(b).count && a.count == 42)
     }
