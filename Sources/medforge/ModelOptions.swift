@@ -47,10 +47,3 @@ struct ModelOptions: ParsableArguments {
         return tok
     }
 }
-
-/// Exit with a one-line message on stderr for errors from files and models (never a stack trace).
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as FormatError {
-        throw CleanExit.message("error: \(e)")
-    }
-}
