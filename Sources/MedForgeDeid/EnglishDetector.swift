@@ -782,6 +782,12 @@ struct EnglishDetector {
         // Cue phrases.
         for i in 0..<count where t[i].kind == .word && Lexicon.placeCueWords.contains(keys[i]) {
             var j = i + 1
+            // `lives with her son Tom in Riverton`: look ahead in the clause for the preposition.
+            var ahead = i + 1
+            while ahead < count && ahead - i <= 8 && sameLine(ahead) && !isPunct(ahead, 46) && !isPunct(ahead, 59) && !isPunct(ahead, 44) {
+                if ["IN", "AT", "NEAR"].contains(keys[ahead]) && ahead > i + 1 && ahead + 1 < count && isCapitalised(ahead + 1) && !claimed[ahead + 1] { j = ahead; break }
+                ahead += 1
+            }
             if j < count && ["HERE", "BACK", "THERE", "HOME"].contains(keys[j]) { j += 1 }
             if j < count && ["IN", "TO", "AT", "FROM", "OF", "NEAR"].contains(keys[j]) { j += 1 }
             let a = j

@@ -21,6 +21,7 @@ struct DeidEvalCommand: ParsableCommand {
                 .table(title: "presidio synth_dataset_v2 (generic PII, not clinical; AGE gold marks all ages, we flag >= \(minAge))"))
         }
         print(Evaluator.evaluate(SyntheticNotes.english(count: count), deid: deid).table(title: "GENERATED English clinical notes (seed 1)"))
+        print(Evaluator.evaluate(SyntheticNotes.englishVaried(count: count), deid: deid).table(title: "GENERATED English clinical notes, varied formats (seed 3)"))
         print(Evaluator.evaluate(SyntheticNotes.chinese(count: count), deid: deid).table(title: "GENERATED Chinese clinical records (seed 2)"))
     }
 }
