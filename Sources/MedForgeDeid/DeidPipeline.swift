@@ -193,6 +193,8 @@ public struct DeidPipeline {
     public let deid: Deidentifier
     public var maxLineBytes = 32 << 20
     public var batchSize = 512
+    /// Called after each batch with (documents done, input bytes read); the CLI draws a progress line.
+    public var progress: ((Int, Int) -> Void)? = nil
 
     public init(deid: Deidentifier) { self.deid = deid }
 
@@ -235,6 +237,7 @@ public struct DeidPipeline {
                 }
             }
             batch.removeAll(keepingCapacity: true)
+            progress?(stats.documents + stats.rejected, reader.bytesRead)
         }
         while let line = try reader.next() {
             batch.append(line)

@@ -26,7 +26,14 @@ struct DeidCommand: ParsableCommand {
     func run() throws {
         let key = try DeidCommand.loadKey(keyFile)
         let options = DeidOptions(language: DeidLanguage(rawValue: lang) ?? .auto, mode: ReplacementMode(rawValue: mode) ?? .tag, minimumAge: minAge)
-        let pipeline = DeidPipeline(deid: Deidentifier(options: options, key: key))
+        var pipeline = DeidPipeline(deid: Deidentifier(options: options, key: key))
+        if isatty(2) == 1 {
+            let total = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil
+            pipeline.progress = { docs, bytes in
+                let pct = total.map { $0 > 0 ? String(format: " %3.0f%%", 100 * Double(bytes) / Double($0)) : "" } ?? ""
+                FileHandle.standardError.write(Data("\rdeid: \(docs) documents\(pct)".utf8))
+            }
+        }
         let out = try LineWriter(path: output)
         let auditWriter = try audit.map { try LineWriter(path: $0) }
         let rejectWriter = try LineWriter(path: rejects ?? output + ".rejects.jsonl")
@@ -42,6 +49,7 @@ struct DeidCommand: ParsableCommand {
             stats = try DeidFiles.runTextFile(input, pipeline: pipeline, output: out.write, audit: auditWriter?.write, reject: rejectWriter.write)
         }
         try out.close(); try auditWriter?.close(); try rejectWriter.close()
+        if isatty(2) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
         FileHandle.standardError.write(Data("deid: \(stats.summary)\n".utf8))
     }
 
