@@ -13,7 +13,7 @@ enum ChineseLexicon {
     /// Common surnames that are also everyday function characters; a shorter reading wins over them.
     static let weakSurnames = chars("和于余向常时应来由但信都相初原门全成安解那国平明同及")
     /// Characters that cannot be part of a given name in running clinical text.
-    static let nameStops = chars("您你我他她它们这那哪什么怎样些很也还就又再才将把让使得地着过吗呢吧啊请好要会可能需该当常血压症状治疗康复留意擅长配合烦候严重容易谢祝福许多都来的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
+    static let nameStops = chars("按通间问您你我他她它们这那哪什么怎样些很也还就又再才将把让使得地着过吗呢吧啊请好要会可能需该当常血压症状治疗康复留意擅长配合烦候严重容易谢祝福许多都来的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
     /// Role words before a name.
     static let leftCues = list("患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
     /// Role words after a name.
@@ -43,7 +43,7 @@ enum ChineseLexicon {
     static let adminChars = chars("省市区县镇乡村路街道巷弄号楼栋室组屯旗盟州")
     static let addressStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n的因在于就诊医")
     static let hospitalSuffixes = list("社区卫生服务中心 卫生服务中心 妇幼保健院 医学中心 卫生院 保健院 疗养院 门诊部 卫生室 诊所 医院")
-    static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊或比如说有各找级")
+    static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊或者比如说有各找级")
     static let departmentStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n就在于的转住行和与及")
     static let vaguePrefixes = list("本 我 外 该 当地 上级 基层 附近 其他 多家 各 综合 专科 县级 市级 省级 大 小 一家 这家 那家 私立 公立")
     static let provinceAbbrev = chars("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
@@ -181,6 +181,7 @@ struct ChineseDetector {
             else { best = a; break }
         }
         guard best >= 0, !(best > 0 && s[best - 1] == ("某" as Unicode.Scalar).value) else { return }
+        if ChineseLexicon.weakSurnames.contains(s[best]) { return }   // 来问问医生, 时间医生: words, not names
         // A bare surname (王医生) only after a boundary or a verb of address, and never a weak surname.
         if cue - best == 1 {
             if ChineseLexicon.weakSurnames.contains(s[best]) { return }
