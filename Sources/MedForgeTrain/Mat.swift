@@ -49,17 +49,29 @@ public final class Mat: @unchecked Sendable {
     }
 }
 
-// Small dense products for adapter-sized matrices (rank r is small). Reference loops built on dot/axpy.
+// Dense products for adapter-sized matrices, all through one register-blocked kernel (`accumulateTile`).
 
-/// a (m, k) @ b (n, k)^T -> out (m, n); `accumulate` adds into out.
-func matmulNT(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1) {
-    precondition(a.cols == b.cols && out.rows == a.rows && out.cols == b.rows)
-    for i in 0..<a.rows {
-        let ai = a.row(i), oi = out.row(i)
-        for j in 0..<b.rows {
-            let v = scale * dot(ai, b.row(j), a.cols)
-            oi[j] = accumulate ? oi[j] + v : v
-        }
+/// out (m, n) += scale * a (m, k) @ b (k, n); a row-major with leading dimension lda.
+func gemmAccumulate(_ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int, _ b: UnsafePointer<Float>, n: Int,
+                    _ out: UnsafeMutablePointer<Float>, scale: Float) {
+    guard m > 0, k > 0, n > 0 else { return }
+    let g = UnsafeMutablePointer<Float>.allocate(capacity: 4 * k)
+    defer { g.deallocate() }
+    var r0 = 0
+    while r0 < m {
+        let nt = min(4, m - r0)
+        for j in 0..<4 { for i in 0..<k { g[j * k + i] = j < nt ? scale * a[(r0 + j) * lda + i] : 0 } }
+        accumulateTile(g, gStride: k, b, rows: k, cols: n, out: out + r0 * n, outStride: n, outRows: nt)
+        r0 += 4
+    }
+}
+
+extension Mat {
+    /// (cols, rows) copy.
+    func transposed() -> Mat {
+        let t = Mat(cols, rows)
+        for r in 0..<rows { for c in 0..<cols { t.p[c * rows + r] = p[r * cols + c] } }
+        return t
     }
 }
 
@@ -67,24 +79,17 @@ func matmulNT(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: F
 func matmulNN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1) {
     precondition(a.cols == b.rows && out.rows == a.rows && out.cols == b.cols)
     if !accumulate { out.zero() }
-    for i in 0..<a.rows {
-        let oi = out.row(i)
-        for k in 0..<a.cols {
-            let v = scale * a[i, k]
-            if v != 0 { axpy(v, b.row(k), oi, b.cols) }
-        }
-    }
+    gemmAccumulate(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, out.p, scale: scale)
+}
+
+/// a (m, k) @ b (n, k)^T -> out (m, n); `accumulate` adds into out.
+func matmulNT(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1) {
+    precondition(a.cols == b.cols && out.rows == a.rows && out.cols == b.rows)
+    matmulNN(a, b.transposed(), out, accumulate: accumulate, scale: scale)
 }
 
 /// a (k, m)^T @ b (k, n) -> out (m, n); `accumulate` adds into out.
 func matmulTN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1) {
     precondition(a.rows == b.rows && out.rows == a.cols && out.cols == b.cols)
-    if !accumulate { out.zero() }
-    for k in 0..<a.rows {
-        let ak = a.row(k), bk = b.row(k)
-        for i in 0..<a.cols {
-            let v = scale * ak[i]
-            if v != 0 { axpy(v, bk, out.row(i), b.cols) }
-        }
-    }
+    matmulNN(a.transposed(), b, out, accumulate: accumulate, scale: scale)
 }

@@ -14,30 +14,70 @@ func frozenLinearForward(_ w: WeightMatrix, _ x: Mat, _ y: Mat, pool: ThreadPool
     w.matmul(x.p, batch: x.rows, y.p, pool: pool)
 }
 
-/// dx (T, in) += dy (T, out) @ W (out, in). W stays quantized: rows are dequantised 16 at a time into a
+/// dx (T, in) += dy (T, out) @ W (out, in). W stays quantized: rows are dequantised 64 at a time into a
 /// small tile and never materialised as a whole; each thread owns a share of the rows and a partial dx.
 func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool) {
     precondition(dy.cols == w.rows && dx.cols == w.cols && dx.rows == dy.rows)
     let T = dy.rows, inDim = w.cols, outDim = w.rows
-    let tileRows = 16
+    let tileRows = 64
     let partials = (1..<pool.threads).map { _ in Mat(T, inDim) }
     pool.run { ith, nth in
         let target = ith == 0 ? dx : partials[ith - 1]
         let tile = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * inDim)
-        defer { tile.deallocate() }
+        let g = UnsafeMutablePointer<Float>.allocate(capacity: 4 * tileRows)
+        defer { tile.deallocate(); g.deallocate() }
         let range = ThreadPool.chunk(outDim, ith, nth, granule: tileRows)
         var r0 = range.lowerBound
         while r0 < range.upperBound {
             let n = min(tileRows, range.upperBound - r0)
             for i in 0..<n { w.row(r0 + i, into: tile + i * inDim) }
-            for t in 0..<T {
-                let g = dy.row(t) + r0, out = target.row(t)
-                for i in 0..<n where g[i] != 0 { axpy(g[i], tile + i * inDim, out, inDim) }
+            var t0 = 0
+            while t0 < T {
+                let nt = min(4, T - t0)
+                for j in 0..<4 { for i in 0..<n { g[j * tileRows + i] = j < nt ? dy[t0 + j, r0 + i] : 0 } }
+                accumulateTile(g, gStride: tileRows, tile, rows: n, cols: inDim, out: target.row(t0), outStride: inDim, outRows: nt)
+                t0 += 4
             }
             r0 += n
         }
     }
     for p in partials { dx.add(p) }
+}
+
+/// out[j, :] += sum_i g[j * gStride + i] * tile[i, :] for j < outRows (<= 4), i < rows: a register-blocked
+/// kernel where each loaded tile vector feeds four accumulators.
+@inline(__always)
+func accumulateTile(_ g: UnsafePointer<Float>, gStride: Int, _ tile: UnsafePointer<Float>, rows: Int, cols: Int,
+                    out: UnsafeMutablePointer<Float>, outStride: Int, outRows: Int) {
+    let rt = UnsafeRawPointer(tile)
+    var c = 0
+    while c + 16 <= cols {
+        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+        for i in 0..<rows {
+            let v = rt.loadUnaligned(fromByteOffset: 4 * (i * cols + c), as: SIMD16<Float>.self)
+            a0.addProduct(SIMD16(repeating: g[i]), v)
+            a1.addProduct(SIMD16(repeating: g[gStride + i]), v)
+            a2.addProduct(SIMD16(repeating: g[2 * gStride + i]), v)
+            a3.addProduct(SIMD16(repeating: g[3 * gStride + i]), v)
+        }
+        @inline(__always) func add(_ j: Int, _ a: SIMD16<Float>) {
+            let o = UnsafeMutableRawPointer(out + j * outStride)
+            o.storeBytes(of: o.loadUnaligned(fromByteOffset: 4 * c, as: SIMD16<Float>.self) + a, toByteOffset: 4 * c, as: SIMD16<Float>.self)
+        }
+        add(0, a0)
+        if outRows > 1 { add(1, a1) }
+        if outRows > 2 { add(2, a2) }
+        if outRows > 3 { add(3, a3) }
+        c += 16
+    }
+    while c < cols {
+        for j in 0..<outRows {
+            var s: Float = 0
+            for i in 0..<rows { s += g[j * gStride + i] * tile[i * cols + c] }
+            out[j * outStride + c] += s
+        }
+        c += 1
+    }
 }
 
 // MARK: RMSNorm with a frozen weight

@@ -251,6 +251,13 @@ public final class TrainableDeepSeekV2: TrainableModel {
         self.owners = owners
         var rng = TrainRNG(seed: seed)
         adapters = blocks.flatMap { $0.projections }.compactMap { $0.attachLoRA(lora, rng: &rng) }
+        // The inference engine's fast kernels serve the forward (repacked copies for Q8_0/Q4_0).
+        for b in blocks {
+            for p in b.projections { p.weight.prepareForFastKernels() }
+            for m in b.kB + b.vB { m.prepareForFastKernels() }
+            if case .moe(let moe) = b.ffn { moe.router.prepareForFastKernels() }
+        }
+        output.prepareForFastKernels()
     }
 
     // MARK: Routing

@@ -104,6 +104,9 @@ public final class TrainableLlama: TrainableModel {
         }
         var rng = TrainRNG(seed: seed)
         adapters = blocks.flatMap { $0.projections }.compactMap { $0.attachLoRA(lora, rng: &rng) }
+        // The inference engine's fast kernels serve the forward (repacked copies for Q8_0/Q4_0).
+        for b in blocks { for p in b.projections { p.weight.prepareForFastKernels() } }
+        output.prepareForFastKernels()
     }
 
     // MARK: Forward

@@ -20,7 +20,16 @@ struct ForwardParityTests {
             try theirs.withUnsafeMutableBufferPointer { try infer.forward([tok], cache: cache, logits: $0.baseAddress!) }
             for i in 0..<theirs.count { worst = max(worst, abs(theirs[i] - ours[t, i])) }
         }
-        #expect(worst < 2e-3, "max |logit difference| \(worst)")
+        // Quantized matrices run int8-activation kernels whose one-row (GEMV) and many-row (GEMM) paths round
+        // differently (the inference head runs one row, ours every row): F32 fixtures must agree to 2e-3, quantized
+        // ones within that rounding (5e-2 on logits of magnitude ~5).
+        let batch = infer.makeCache(capacity: 32)
+        try theirs.withUnsafeMutableBufferPointer { try infer.forward(tokens, cache: batch, logits: $0.baseAddress!) }
+        var worstBatch: Float = 0
+        for i in 0..<theirs.count { worstBatch = max(worstBatch, abs(theirs[i] - ours[tokens.count - 1, i])) }
+        let quantized = file.contains(".Q")
+        #expect(worstBatch < (quantized ? 5e-2 : 2e-3), "max |logit difference| at the last position, same batch: \(worstBatch)")
+        #expect(worst < (quantized ? 5e-2 : 2e-3), "max |logit difference| token by token: \(worst)")
     }
 }
 

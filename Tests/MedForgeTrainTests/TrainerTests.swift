@@ -243,7 +243,8 @@ struct AdapterExportTests {
             changed = max(changed, abs(base[5, i] - ours[5, i]))
         }
         #expect(changed > 1e-2, "the adapter must change the logits for this test to mean anything")
-        #expect(worst < 5e-2, "max |merged - adapted| \(worst)")
+        // F32 must agree to float rounding; a quantized base's int8-activation kernels round by a few hundredths.
+        #expect(worst < (file.contains(".Q") ? 0.1 : 1e-3), "max |merged - adapted| \(worst)")
     }
 
     // Guards errors on a broken adapter folder: typed, naming the file.
