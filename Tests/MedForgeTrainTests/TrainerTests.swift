@@ -252,3 +252,46 @@ struct AdapterExportTests {
         #expect(throws: TrainError.self) { try PEFTAdapter.loadConfig(dir: "/nonexistent-adapter") }
     }
 }
+
+struct RealModelTests {
+    // Guards the llama2.c path end to end: the bundled stories260K with its tok512 tokenizer learns a short text.
+    @Test func stories260KLearnsAShortText() throws {
+        let modelPath = try #require(DefaultModel.modelPath), tokPath = try #require(DefaultModel.tokenizerPath)
+        let m = try openTrainableModel(path: modelPath, lora: LoRAOptions(rank: 4, alpha: 8), seed: 1, threads: 1)
+        let tok = try TokenizerLoader.load(path: tokPath, vocabularySize: m.vocabularySize)
+        let lines = (0..<4).map { #"{"text":"The nurse checked the patient's blood pressure twice. Case \#($0)."}"# }
+        let data = JSONLDataset.sequences(try JSONLDataset.parse(jsonl(lines), file: "t.jsonl", tokenizer: tok), length: 32, pack: true)
+        let before = try Trainer.evaluate(model: m, sequences: data).loss
+        var o = TrainerTests.options(steps: 15); o.schedule.peak = 5e-3
+        let t = try Trainer(model: m, data: data, options: o)
+        for _ in 0..<15 { try t.runStep() }
+        let after = try Trainer.evaluate(model: m, sequences: data).loss
+        #expect(after < before - 0.5, "loss \(before) -> \(after)")
+    }
+}
+
+struct ErrorTests {
+    // Guards resume safety: a checkpoint from a run with other LoRA targets is refused with a typed error.
+    @Test func checkpointOfAnotherAdapterLayoutIsRefused() throws {
+        let data = TrainerTests.corpus("abc")
+        let a = try Trainer(model: Fixture.model("llama-mini.F32.gguf", lora: LoRAOptions(rank: 2, alpha: 4, targets: [.q_proj])),
+                            data: data, options: TrainerTests.options(steps: 1))
+        try a.runStep()
+        let dir = Fixture.tempDir()
+        try a.saveCheckpoint(to: dir)
+        let b = try Trainer(model: Fixture.model("llama-mini.F32.gguf", lora: LoRAOptions(rank: 2, alpha: 4, targets: [.v_proj])),
+                            data: data, options: TrainerTests.options(steps: 1))
+        #expect(throws: TrainError.self) { try b.resume(from: dir) }
+        #expect(throws: TrainError.self) { try b.resume(from: dir + "/missing") }
+    }
+
+    // Guards model validation: bad LoRA settings and token ids outside the vocabulary are typed errors, not traps.
+    @Test func badOptionsAndTokensAreTypedErrors() throws {
+        #expect(throws: TrainError.self) { try Fixture.model("llama-mini.F32.gguf", lora: LoRAOptions(rank: 0)) }
+        #expect(throws: TrainError.self) { try Fixture.model("llama-mini.F32.gguf", lora: LoRAOptions(rank: 2, dropout: 1)) }
+        let m = try Fixture.model("qwen2-mini.F32.gguf")
+        #expect(throws: TrainError.self) { try m.logits([1, m.vocabularySize]) }
+        #expect(throws: TrainError.self) { try m.accumulateGradients(tokens: [1, 2], targets: [2], weights: [1, 1], dropoutSeed: nil) }
+        #expect(throws: TrainError.self) { try openTrainableModel(path: "/nonexistent.gguf", lora: LoRAOptions(), seed: 0, threads: 1) }
+    }
+}
