@@ -281,6 +281,9 @@ struct EnglishDetector {
                 return (phoneType, "grouped-phone", g[k - 1])
             }
             if (cue == .phone || cue == .fax) && total >= 7 && total <= 15 { return (phoneType, "phone-cue", g[k - 1]) }
+            if let w = previousWord(g[0], window: 3)?.0, w == "PAGER" || w == "BEEPER" || w == "EXT" || w == "X", total >= 4 && total <= 10 {
+                return (.phone, "pager-cue", g[k - 1])
+            }
             if k == 2 && lengths == [3, 4] && sep == 45 { return (phoneType, "local-phone", g[1]) }
         }
         // ZIP codes.
@@ -702,6 +705,11 @@ struct EnglishDetector {
                         add(j, end, .name, "name-cue"); continue
                     }
                 }
+            }
+            // Lower-case first name after a relation word, as nursing notes write it: `son jim called`.
+            if Lexicon.relationWords.contains(k), i + 1 < count, sameLine(i + 1), isWord(i + 1), !claimed[i + 1],
+               !isCapitalised(i + 1), Lexicon.firstNames.contains(keys[i + 1]), t[i + 1].length >= 3 {
+                add(i + 1, i + 1, .name, "relation-cue"); continue
             }
             // Self-introduction: `my name is lena andersson`, `I'm Annemette Iversen`, `call me Vanessa`, `name? Turgeon`.
             if let (j, lower) = selfIntroduction(at: i) {

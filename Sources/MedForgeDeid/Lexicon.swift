@@ -98,6 +98,8 @@ enum Lexicon {
     DAUGHTER BROTHER SISTER SPOUSE PARTNER FRIEND NEIGHBOR CAREGIVER REFERRING REFERRED SEEN
     EXAMINED EVALUATED INTERPRETED REVIEWED ACCOMPANIED VISITED CALLED PER RE HCP POA
     """)
+    /// Family and care relations after which a name often follows, even in lower case.
+    static let relationWords: Set<String> = words("SON DAUGHTER WIFE HUSBAND BROTHER SISTER MOTHER FATHER MOM DAD FRIEND GRANDSON GRANDDAUGHTER NIECE NEPHEW SPOUSE PARTNER")
     /// Cue words that need a following `by` (`seen by`) before the name.
     static let byCueWords: Set<String> = words("SIGNED COSIGNED DICTATED TRANSCRIBED SEEN EXAMINED EVALUATED INTERPRETED REVIEWED ACCOMPANIED VISITED CALLED REFERRED")
     /// Verbs after which a name is the speaker (`says Iwase`).

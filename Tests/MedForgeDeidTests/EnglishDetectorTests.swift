@@ -15,6 +15,8 @@ struct EnglishDetectorTests {
         ("Patient: Maria Gonzalez\nAllergies: none", "Maria Gonzalez", .name),
         ("Discussed with Jane Roe, MD.", "Jane Roe", .name),
         ("His wife Margaret was present.", "Margaret", .name),
+        ("pt's son jim called, will visit.", "jim", .name),
+        ("Paged covering MD, pager 45123.", "45123", .phone),
         ("DOB: 03/14/1931.", "03/14/1931", .date),
         ("Admitted on May 4, 2023 for chest pain.", "May 4, 2023", .date),
         ("Surgery 2021-11-02 uneventful.", "2021-11-02", .date),
