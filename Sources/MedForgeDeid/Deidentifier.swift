@@ -40,6 +40,13 @@ public struct Deidentifier: Sendable {
     public init(options: DeidOptions, key: [UInt8]) {
         self.options = options
         self.surrogates = SurrogateGenerator(key: key)
+        Deidentifier.loadLexicons()
+    }
+
+    /// Builds the dictionaries once, at construction, so no document pays for it.
+    static func loadLexicons() {
+        _ = Lexicon.surnameRank.count + Lexicon.firstNames.count + Lexicon.commonWords.count
+        _ = ChineseLexicon.cueStarts.count + SurrogateGenerator.surnames.count + SurrogateGenerator.firstNames.count
     }
 
     /// Language by script: Chinese when ideographs are at least a fifth of the letters.
