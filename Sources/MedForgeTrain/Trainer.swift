@@ -48,6 +48,9 @@ public final class Trainer {
     public let data: [TrainingSequence]
     public let optimizer: AdamW
     public var ewc: EWCPenalty?
+    /// Data parallelism: rank r of n computes the gradients of the step's sequences i with i % n == r, then the
+    /// ranks sum them (and the loss), so every rank applies the same update. nil: one process.
+    public var reducer: GradientReducer?
     public private(set) var step = 0
     public private(set) var history: [StepRecord] = []
     private var permutation: (epoch: Int, order: [Int]) = (-1, [])
@@ -91,10 +94,26 @@ public final class Trainer {
         model.zeroGradients()
         var loss = 0.0
         var gradNorm = 0.0
+        let rank = reducer?.rank ?? 0, ranks = reducer?.size ?? 1
+        func mine(_ i: Int) -> Bool { i % ranks == rank }
+        /// Sums gradients (or `extra` buffers) and the loss across ranks.
+        func reduce(_ mats: [Mat]) {
+            guard let reducer else { return }
+            let n = mats.reduce(0) { $0 + $1.count }
+            let buf = UnsafeMutablePointer<Double>.allocate(capacity: n + 1)
+            defer { buf.deallocate() }
+            var k = 0
+            for m in mats { for i in 0..<m.count { buf[k] = Double(m.p[i]); k += 1 } }
+            buf[n] = loss
+            reducer.sum(buf, count: n + 1)
+            k = 0
+            for m in mats { for i in 0..<m.count { m.p[i] = Float(buf[k]); k += 1 } }
+            loss = buf[n]
+        }
         if let dp = options.dp {
             // DP-SGD: each sequence's gradient of its mean loss, clipped to C; sum plus N(0, (sigma C)^2); / batch.
             let sum = params.map { Mat($0.value.rows, $0.value.cols) }
-            for (i, s) in batch.enumerated() {
+            for (i, s) in batch.enumerated() where mine(i) {
                 model.zeroGradients()
                 let n = Float(max(1, s.lossTokens))
                 loss += try model.accumulateGradients(tokens: s.tokens, targets: s.targets, weights: s.mask.map { $0 ? 1 / n : 0 },
@@ -102,6 +121,7 @@ public final class Trainer {
                 clipGradients(params, maxNorm: dp.clipNorm)
                 for (k, p) in params.enumerated() { sum[k].add(p.grad) }
             }
+            reduce(sum)
             var noise = TrainRNG(seed: Self.mix(options.seed ^ 0xD9, UInt64(step)))
             let sd = dp.noiseMultiplier * dp.clipNorm, inv = 1 / Float(batch.count)
             for (k, p) in params.enumerated() {
@@ -115,10 +135,12 @@ public final class Trainer {
             for micro in 0..<options.gradientAccumulation {
                 for j in 0..<options.batchSize {
                     let i = micro * options.batchSize + j, s = batch[i]
+                    guard mine(i) else { continue }
                     loss += try model.accumulateGradients(tokens: s.tokens, targets: s.targets,
                                                           weights: s.mask.map { $0 ? 1 / total : 0 }, dropoutSeed: dropoutSeed(i))
                 }
             }
+            reduce(params.map(\.grad))
             gradNorm = clipGradients(params, maxNorm: options.clipNorm)
         }
         let penalty = ewc?.addGradient(params)

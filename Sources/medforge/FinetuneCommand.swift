@@ -127,6 +127,15 @@ struct FinetuneCommand: ParsableCommand {
             emit(DPLine(dp_noise_multiplier: sigma, dp_epsilon: achieved.epsilon, dp_delta: delta, dp_sampling_rate: q, dp_examples: n))
         }
         let trainer = try Trainer(model: m, data: trainSeqs, options: options)
+        // Data parallelism over Open MPI when started by mpirun: rank 0 logs, evaluates and writes the outputs.
+        let mpi = try MPIReducer.fromEnvironment()
+        trainer.reducer = mpi
+        defer { mpi?.shutdown() }
+        let lead = (mpi?.rank ?? 0) == 0
+        if let mpi, lead {
+            struct MPILine: Encodable { var mpi_ranks: Int }
+            emit(MPILine(mpi_ranks: mpi.size))
+        }
         if let dir = ewc {
             let fisher = try EWCPenalty.loadFisher(path: (dir as NSString).appendingPathComponent("fisher.safetensors"), model: m)
             trainer.ewc = EWCPenalty(lambda: ewcLambda, fisher: fisher, model: m)
@@ -136,7 +145,7 @@ struct FinetuneCommand: ParsableCommand {
         let checkpointDir = (out as NSString).appendingPathComponent("checkpoint")
         if resume && fm.fileExists(atPath: (checkpointDir as NSString).appendingPathComponent(Trainer.stateFile)) {
             try trainer.resume(from: checkpointDir)
-        } else if let e = try evaluate() {
+        } else if lead, let e = try evaluate() {
             emit(EvalLine(step: 0, eval_loss: e, eval_ppl: exp(e), eval_tokens: evalTokens))
         }
         let tty = isatty(STDERR_FILENO) != 0
@@ -152,6 +161,7 @@ struct FinetuneCommand: ParsableCommand {
         }
         while trainer.step < steps {
             let r = try trainer.runStep()
+            guard lead else { continue }
             if evalEvery > 0 && r.step % evalEvery == 0 && r.step < steps, let e = try evaluate() { trainer.recordEval(e) }
             if r.step == steps, let e = try evaluate() { trainer.recordEval(e) }
             if let last = trainer.history.last, r.step % logEvery == 0 || r.step == steps || last.eval_loss != nil { emit(last) }
@@ -163,6 +173,7 @@ struct FinetuneCommand: ParsableCommand {
             }
             if saveEvery > 0 && r.step % saveEvery == 0 { try save() }
         }
+        guard lead else { return }
         try save()
         if saveFisher {
             let sample = Array(trainSeqs.prefix(64))

@@ -295,3 +295,46 @@ struct ErrorTests {
         #expect(throws: TrainError.self) { try openTrainableModel(path: "/nonexistent.gguf", lora: LoRAOptions(), seed: 0, threads: 1) }
     }
 }
+
+struct DataParallelTests {
+    /// Runs `body(rank)` on `n` threads at once and waits for all.
+    static func onThreads(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        for r in 0..<n { Thread { body(r); done.signal() }.start() }
+        for _ in 0..<n { done.wait() }
+    }
+
+    final class Box: @unchecked Sendable { var losses: [[Double]] = [[], []]; var params: [[[Float]]] = [[], []]; var error: Error? }
+
+    // Guards data parallelism: two ranks, each on half of every step's sequences with an all-reduce, follow the
+    // single-process run (same losses and adapters up to float summation order), DP-SGD included.
+    @Test(arguments: [false, true])
+    func twoRanksFollowTheSingleProcessRun(dp: Bool) throws {
+        let data = TrainerTests.corpus("the patient was seen in clinic")
+        var o = TrainerTests.options(steps: 4)
+        if dp { o.dp = DPOptions(clipNorm: 0.5, noiseMultiplier: 0.3, delta: 1e-5) }
+        let lora = LoRAOptions(rank: 2, alpha: 4, dropout: 0.1)
+        let single = try Trainer(model: Fixture.model("llama-mini.F32.gguf", lora: lora), data: data, options: o)
+        for _ in 0..<4 { try single.runStep() }
+        let group = LocalReducerGroup(size: 2), box = Box()
+        let trainers = try (0..<2).map { r -> Trainer in
+            let t = try Trainer(model: Fixture.model("llama-mini.F32.gguf", lora: lora), data: data, options: o)
+            t.reducer = group.reducer(rank: r)
+            return t
+        }
+        nonisolated(unsafe) let ts = trainers
+        Self.onThreads(2) { r in
+            do { for _ in 0..<4 { try ts[r].runStep() } } catch { box.error = error }
+            box.losses[r] = ts[r].history.map(\.loss)
+            box.params[r] = ts[r].model.parameters.map { $0.value.array }
+        }
+        #expect(box.error == nil)
+        #expect(box.losses[0] == box.losses[1])
+        #expect(box.params[0] == box.params[1])
+        for (a, b) in zip(box.losses[0], single.history.map(\.loss)) { #expect(abs(a - b) < 1e-5 * abs(b), "loss \(a) vs \(b)") }
+        let ref = single.model.parameters.map { $0.value.array }
+        var worst: Float = 0
+        for (x, y) in zip(box.params[0], ref) { for i in 0..<x.count { worst = max(worst, abs(x[i] - y[i])) } }
+        #expect(worst < 1e-4, "max parameter difference \(worst)")
+    }
+}
