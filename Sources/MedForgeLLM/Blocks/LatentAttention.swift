@@ -46,6 +46,8 @@ final class LatentAttention {
     let rope: RoPE
     let scale: Float
     let eps: Float
+    /// For matmuls run inside a pool task.
+    static let serial = ThreadPool(threads: 1)
 
     init(shape: Shape, wq: WeightMatrix?, wqA: WeightMatrix?, qANorm: [Float]?, wqB: WeightMatrix?,
          wkvA: WeightMatrix, kvANorm: [Float], kB: [WeightMatrix], vB: [WeightMatrix], wo: WeightMatrix,
@@ -104,16 +106,20 @@ final class LatentAttention {
                 rope.apply(q + t * qWidth + s.nopeDim, heads: s.heads, stride: s.qHead, cos: cs + t * half, sin: sn + t * half)
             }
         }
-        // Absorbed queries: per head [k_b q_nope (kvRank), q_pe (ropeDim)].
+        // Absorbed queries: per head [k_b q_nope (kvRank), q_pe (ropeDim)]. Heads are spread over the
+        // threads, each head's small matmul running serially (one pool call instead of one per head).
         let qAbs = scratch.get("mla.qabs", T * s.heads * cw)
-        let qn = scratch.get("mla.qnope", T * s.nopeDim), ql = scratch.get("mla.qlat", T * s.kvRank)
-        for h in 0..<s.heads {
-            for t in 0..<T { (qn + t * s.nopeDim).update(from: q + t * qWidth + h * s.qHead, count: s.nopeDim) }
-            kB[h].matmul(qn, batch: T, ql, pool: pool)
-            for t in 0..<T {
-                let dst = qAbs + (t * s.heads + h) * cw
-                dst.update(from: ql + t * s.kvRank, count: s.kvRank)
-                (dst + s.kvRank).update(from: q + t * qWidth + h * s.qHead + s.nopeDim, count: s.ropeDim)
+        let qn = scratch.get("mla.qnope", s.heads * T * s.nopeDim), ql = scratch.get("mla.qlat", s.heads * T * s.kvRank)
+        pool.run { ith, nth in
+            for h in ThreadPool.chunk(s.heads, ith, nth) {
+                let qnh = qn + h * T * s.nopeDim, qlh = ql + h * T * s.kvRank
+                for t in 0..<T { (qnh + t * s.nopeDim).update(from: q + t * qWidth + h * s.qHead, count: s.nopeDim) }
+                kB[h].matmul(qnh, batch: T, qlh, pool: Self.serial)
+                for t in 0..<T {
+                    let dst = qAbs + (t * s.heads + h) * cw
+                    dst.update(from: qlh + t * s.kvRank, count: s.kvRank)
+                    (dst + s.kvRank).update(from: q + t * qWidth + h * s.qHead + s.nopeDim, count: s.ropeDim)
+                }
             }
         }
         let ctx = p0 + T
@@ -125,11 +131,14 @@ final class LatentAttention {
                         scale: scale, out: latentOut, scores: scores, scoreStride: ctx, pool: pool)
         // Per head: latent -> value, into (T, heads*valueDim).
         let vals = scratch.get("mla.vals", T * s.heads * s.valueDim)
-        let lh = scratch.get("mla.lh", T * s.kvRank), vh = scratch.get("mla.vh", T * s.valueDim)
-        for h in 0..<s.heads {
-            for t in 0..<T { (lh + t * s.kvRank).update(from: latentOut + (t * s.heads + h) * s.kvRank, count: s.kvRank) }
-            vB[h].matmul(lh, batch: T, vh, pool: pool)
-            for t in 0..<T { (vals + (t * s.heads + h) * s.valueDim).update(from: vh + t * s.valueDim, count: s.valueDim) }
+        let lh = scratch.get("mla.lh", s.heads * T * s.kvRank), vh = scratch.get("mla.vh", s.heads * T * s.valueDim)
+        pool.run { ith, nth in
+            for h in ThreadPool.chunk(s.heads, ith, nth) {
+                let lhh = lh + h * T * s.kvRank, vhh = vh + h * T * s.valueDim
+                for t in 0..<T { (lhh + t * s.kvRank).update(from: latentOut + (t * s.heads + h) * s.kvRank, count: s.kvRank) }
+                vB[h].matmul(lhh, batch: T, vhh, pool: Self.serial)
+                for t in 0..<T { (vals + (t * s.heads + h) * s.valueDim).update(from: vhh + t * s.valueDim, count: s.valueDim) }
+            }
         }
         wo.matmul(vals, batch: T, out, pool: pool)
     }
