@@ -9,7 +9,7 @@ public struct Deduplicator: Sendable {
     let numHashes = 64
     let bands = 16          // 16 bands x 4 rows: candidates from Jaccard ~0.5 upward
     var exact: Set<[UInt8]> = []
-    var buckets: [Int: [[UInt64]]] = [:]   // band hash -> signatures seen
+    var buckets: [Int: [[UInt32]]] = [:]   // band hash -> signatures seen (32-bit minima: 256 bytes per text)
     public private(set) var exactDuplicates = 0
     public private(set) var nearDuplicates = 0
 
@@ -20,7 +20,7 @@ public struct Deduplicator: Sendable {
     }
 
     /// MinHash signature of the word 5-shingles (character 5-grams for text without spaces, e.g. Chinese).
-    func signature(_ text: String) -> [UInt64] {
+    func signature(_ text: String) -> [UInt32] {
         let words = Deduplicator.normalise(text)
         var shingles: [UInt64] = []
         if words.count >= 5 {
@@ -32,7 +32,7 @@ public struct Deduplicator: Sendable {
         }
         return (0..<numHashes).map { k in
             let seed = UInt64(k) &* 0x9E37_79B9_7F4A_7C15 | 1
-            return shingles.reduce(UInt64.max) { min($0, mix($1 ^ seed)) }
+            return UInt32(truncatingIfNeeded: shingles.reduce(UInt64.max) { min($0, mix($1 ^ seed)) } >> 32)
         }
     }
 
