@@ -30,6 +30,17 @@ public final class MappedFile: @unchecked Sendable {
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
 
     public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    /// Lets the kernel drop the resident pages of a range that is no longer needed (e.g. weights that
+    /// were repacked into a copy). The mapping stays valid: a later read faults the pages back in.
+    public func release(_ p: UnsafeRawPointer, byteCount n: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = Int(bitPattern: p)
+        let lo = (start + page - 1) / page * page
+        let hi = (start + n) / page * page
+        guard hi > lo, lo >= Int(bitPattern: base), hi <= Int(bitPattern: base) + count else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: lo), hi - lo, Int32(MADV_DONTNEED))
+    }
 }
 
 /// Bounds-checked little-endian reader over a byte buffer. Every read checks the bytes left.

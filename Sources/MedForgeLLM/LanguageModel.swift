@@ -65,6 +65,17 @@ public final class KVCache {
     public func truncate(to n: Int) { count = min(count, max(0, n)) }
 }
 
+/// Repacks every matrix for the fast kernels and releases the file pages of those now read from a copy,
+/// so a model's resident memory is about one copy of its weights, not two.
+func prepareWeights(_ matrices: [WeightMatrix]) {
+    for w in matrices {
+        w.prepareForFastKernels()
+        if w.readsRepackedCopy, let file = w.storageOwner as? MappedFile {
+            file.release(w.data, byteCount: w.rows * w.rowBytes)
+        }
+    }
+}
+
 /// Growable scratch buffers, reused across calls so decoding allocates nothing per token.
 final class Scratch {
     private var buffers: [String: (UnsafeMutablePointer<Float>, Int)] = [:]

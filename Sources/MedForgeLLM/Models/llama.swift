@@ -95,7 +95,7 @@ public final class LlamaModel: LanguageModel {
         }
         outputNorm = try source.vector("output_norm.weight", count: d)
         output = source.has("output.weight") ? try source.matrix("output.weight", shape: [d, c.vocab_size]) : embedding
-        for w in allMatrices { w.prepareForFastKernels() }
+        prepareWeights(allMatrices)
     }
 
     var allMatrices: [WeightMatrix] {
