@@ -134,6 +134,10 @@ public final class CorpusBuilder {
             for s in result.spans { checkpoint.stats.phiPerType[s.type.rawValue, default: 0] += 1 }
             for s in title?.spans ?? [] { checkpoint.stats.phiPerType[s.type.rawValue, default: 0] += 1 }
             var text = result.text
+            for (column, value, type) in record.phiFields {
+                checkpoint.stats.phiPerType[type.rawValue, default: 0] += 1
+                text += (text.isEmpty ? "" : "; ") + "\(column): \(deid.replace(value, type: type, patient: record.id))"
+            }
             for (column, value) in record.numeric {
                 if let noisy = releaser.release(value, column: column, record: record.id) {
                     checkpoint.stats.dpValues += 1

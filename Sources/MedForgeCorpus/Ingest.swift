@@ -15,6 +15,8 @@ public struct CorpusRecord: Sendable {
     public var text: String                 // free text to de-identify
     public var numeric: [(String, Double)]  // numeric fields (DP candidates), in column order
     public var title: String? = nil         // MEDLINE title
+    /// Structured values whose column says they are PHI: (column, value, type). Replaced whole.
+    public var phiFields: [(String, String, PHIType)] = []
 }
 
 public enum IngestFormat: String, Sendable, CaseIterable { case auto, jsonl, text, csv, fhir, medline }
@@ -80,6 +82,14 @@ public enum Ingest {
 
     // MARK: CSV
 
+    /// Column names (upper-case) that hold PHI in EHR exports such as Synthea's tables.
+    static let phiColumns: [String: PHIType] = [
+        "FIRST": .name, "LAST": .name, "MAIDEN": .name, "NAME": .name, "SUFFIX": .name, "PREFIX": .name,
+        "SSN": .ssn, "DRIVERS": .license, "PASSPORT": .license, "ADDRESS": .address, "BIRTHPLACE": .city,
+        "CITY": .city, "COUNTY": .city, "ZIP": .zip, "LAT": .address, "LON": .address, "PHONE": .phone,
+        "BIRTHDATE": .date, "DEATHDATE": .date, "EMAIL": .email,
+    ]
+
     /// RFC 4180 fields of one record; quoted fields may contain commas, quotes ("") and newlines.
     static func csvFields(_ line: String) -> [String] {
         var fields: [String] = [], cur = "", quoted = false
@@ -109,12 +119,15 @@ public enum Ingest {
             let fields = csvFields(pending)
             pending = ""
             guard let cols = header else { header = fields; continue }
-            var parts: [String] = [], numeric: [(String, Double)] = []
+            var parts: [String] = [], numeric: [(String, Double)] = [], phi: [(String, String, PHIType)] = []
             for (k, v) in fields.enumerated() where k < cols.count && !v.isEmpty {
+                if let type = phiColumns[cols[k].uppercased()] { phi.append((cols[k], v, type)); continue }
                 if let d = Double(v), !cols[k].uppercased().hasSuffix("ID") && cols[k].uppercased() != "CODE" { numeric.append((cols[k], d)) }
                 else { parts.append("\(cols[k]): \(v)") }
             }
-            if try !body(CorpusRecord(id: "\(name):\(n)", source: name, kind: "csv:\(table)", text: parts.joined(separator: "; "), numeric: numeric)) { return }
+            var record = CorpusRecord(id: "\(name):\(n)", source: name, kind: "csv:\(table)", text: parts.joined(separator: "; "), numeric: numeric)
+            record.phiFields = phi
+            if try !body(record) { return }
         }
     }
 

@@ -89,6 +89,8 @@ enum DateShifter {
         let c = cal.dateComponents([.year, .month, .day], from: shifted)
         guard let ny = c.year, let nm = c.month, let nd = c.day else { return nil }
 
+        // ISO-style dates (2022-07-03) always pad; others pad only where the original did (5/04).
+        let isoLike = !hasMonthName && fields.first.map { $0.range.count == 4 && $0.range.upperBound < s.count && s[$0.range.upperBound] == 45 } == true
         // Rewrite each field in place, keeping widths and styles.
         var out: [UInt8] = []
         var pos = 0
@@ -116,7 +118,7 @@ enum DateShifter {
             } else {
                 let width = f.range.count
                 let plain = String(value)
-                let padded = width > 1 && s[f.range.lowerBound] == 48
+                let padded = width > 1 && (s[f.range.lowerBound] == 48 || isoLike)
                 text = padded && plain.count < width ? String(repeating: "0", count: width - plain.count) + plain : plain
             }
             out.append(contentsOf: text.utf8)

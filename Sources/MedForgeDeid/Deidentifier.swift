@@ -92,13 +92,7 @@ public struct Deidentifier: Sendable {
             let original = makeString(s, span.start, span.end)
             let auditHash = surrogates.mac.hex(span.type.rawValue + "\u{1F}" + original, bytes: 8)
             hashes.append(auditHash)
-            let replacement: String
-            switch options.mode {
-            case .tag: replacement = span.type.tag
-            case .mask: replacement = String(original.unicodeScalars.map { isWhite($0.value) ? Character($0) : "*" })
-            case .hash: replacement = "[\(span.type.rawValue)-\(auditHash.prefix(10))]"
-            case .surrogate: replacement = surrogates.surrogate(for: original, type: span.type, patient: patient)
-            }
+            let replacement = replace(original, type: span.type, patient: patient, auditHash: auditHash)
             out.append(contentsOf: replacement.utf8)
             pos = span.end
         }
@@ -121,6 +115,21 @@ extension EnglishDetector {
                 if sorted[k].end > Int(t[i].start) { claimed[i] = true; break }
                 k += 1
             }
+        }
+    }
+}
+
+extension Deidentifier {
+    /// The replacement for one known-PHI value under the configured mode (also used for structured
+    /// fields whose column says what they are, e.g. a CSV `FIRST` column).
+    public func replace(_ original: String, type: PHIType, patient: String, auditHash: String? = nil) -> String {
+        switch options.mode {
+        case .tag: return type.tag
+        case .mask: return String(original.unicodeScalars.map { isWhite($0.value) ? Character($0) : "*" })
+        case .hash:
+            let h = auditHash ?? surrogates.mac.hex(type.rawValue + "\u{1F}" + original, bytes: 8)
+            return "[\(type.rawValue)-\(h.prefix(10))]"
+        case .surrogate: return surrogates.surrogate(for: original, type: type, patient: patient)
         }
     }
 }

@@ -608,11 +608,13 @@ struct EnglishDetector {
 
     /// Last token of a name starting at `i`: capitalised words, initials (`P.`), hyphenated parts.
     /// `strict` refuses common words (used when no cue vouches for the name).
-    func nameEnd(from i: Int, maxWords: Int = 4, strict: Bool) -> Int? {
+    func nameEnd(from i: Int, maxWords: Int = 4, strict: Bool, labelled: Bool = false) -> Int? {
         var j = i, words = 0, last: Int? = nil
         while j < count && words < maxWords && !claimed[j] {
             if j > i && !sameLine(j) { break }
             if isInitial(j) { last = j + 1; j += 2; words += 1; continue }
+            // After a `Name:` label, export artefacts such as `Autumn454` are still the name.
+            if labelled && t[j].kind == .alnum && isUpperLetter(first(j)) && t[j].letters >= 2 { last = j; j += 1; words += 1; continue }
             guard isCapitalised(j) else { break }
             let k = keys[j]
             if Lexicon.personTitles.contains(k) || Lexicon.credentials.contains(k) && isAllCaps(j) { break }
@@ -697,7 +699,7 @@ struct EnglishDetector {
                 if j < count, sameLine(j) || vouched, !claimed[j] {
                     if isPunct(j - 1, 58), t[j].newlineBefore { continue }
                     let strict = !vouched
-                    if let e = nameEnd(from: j, strict: strict) {
+                    if let e = nameEnd(from: j, strict: strict, labelled: vouched && isPunct(j - 1, 58)) {
                         var end = e
                         // `Smith, John`
                         if isPunct(end + 1, 44), sameLine(end + 2), let e2 = nameEnd(from: end + 2, maxWords: 2, strict: true),

@@ -96,6 +96,15 @@ struct IngestTests {
         #expect(r[1].text.contains("Weight, measured") && r[1].numeric.first?.0 == "VALUE" && r[1].numeric.first?.1 == 3.9)
     }
 
+    // Guards column-aware PHI: values in name/address/ZIP/coordinate columns are marked PHI, not text or DP numbers.
+    @Test func csvPHIColumnsAreMarkedWhole() throws {
+        var out: [CorpusRecord] = []
+        try Ingest.read(try fixturePath("patients.csv"), format: .auto, reject: { _, _ in }) { out.append($0); return true }
+        let r = try #require(out.first)
+        #expect(Set(r.phiFields.map(\.0)) == ["FIRST", "LAST", "CITY", "ZIP", "LAT", "BIRTHDATE"])
+        #expect(!r.text.contains("Luis88") && r.numeric.map(\.0) == ["HEALTHCARE_EXPENSES"])
+    }
+
     // Guards FHIR bundle entries (Patient name, Observation value) and MEDLINE title/abstract extraction.
     @Test func fhirAndMedlineAreRead() throws {
         let f = try records("bundle.json")

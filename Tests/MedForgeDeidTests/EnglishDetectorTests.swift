@@ -16,6 +16,7 @@ struct EnglishDetectorTests {
         ("Discussed with Jane Roe, MD.", "Jane Roe", .name),
         ("His wife Margaret was present.", "Margaret", .name),
         ("pt's son jim called, will visit.", "jim", .name),
+        ("Name: Autumn454 Russel238; DOB: 1950-02-03", "Autumn454 Russel238", .name),
         ("Paged covering MD, pager 45123.", "45123", .phone),
         ("DOB: 03/14/1931.", "03/14/1931", .date),
         ("Admitted on May 4, 2023 for chest pain.", "May 4, 2023", .date),

@@ -57,6 +57,7 @@ struct ReplacementTests {
         #expect(DateShifter.shift("2023年5月4日", days: 1) == "2023年5月5日")
         #expect(DateShifter.shift("May 31, 2023", days: 1) == "June 1, 2023")
         #expect(DateShifter.shift("2021-08", days: 31) == "2021-09")
+        #expect(DateShifter.shift("2022-06-22", days: 11) == "2022-07-03")
         #expect(DateShifter.shift("2021-08-23T03:26:50Z", days: 1) == "2021-08-24T03:26:50Z")
     }
 
