@@ -184,7 +184,10 @@ public final class CorpusBuilder {
             let cut = chars.count / 2
             user = "Continue this de-identified clinical document:\n" + String(chars[..<cut]); assistant = String(chars[cut...])
         }
-        return "{\"id\": \(JSONOut.quoted(r.id)), \"source\": \(JSONOut.quoted(r.source)), \"augmented\": \(augmented), \"messages\": [{\"role\": \"user\", \"content\": \(JSONOut.quoted(user))}, {\"role\": \"assistant\", \"content\": \(JSONOut.quoted(assistant))}]}"
+        // File names can carry PHI (Synthea names bundles after the patient): export keyed hashes, not names.
+        let id = "doc-" + deid.surrogates.mac.hex("record|" + r.id, bytes: 8)
+        let source = "src-" + deid.surrogates.mac.hex("source|" + r.source, bytes: 4)
+        return "{\"id\": \(JSONOut.quoted(id)), \"source\": \(JSONOut.quoted(source)), \"kind\": \(JSONOut.quoted(r.kind)), \"augmented\": \(augmented), \"messages\": [{\"role\": \"user\", \"content\": \(JSONOut.quoted(user))}, {\"role\": \"assistant\", \"content\": \(JSONOut.quoted(assistant))}]}"
     }
 
     /// On resume, re-admits already exported (non-augmented) texts so duplicates stay out across the restart.

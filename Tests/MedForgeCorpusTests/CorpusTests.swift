@@ -145,7 +145,7 @@ struct CorpusBuilderTests {
         #expect(stats.records == 43 && stats.exactDuplicates == 1)
         #expect(stats.train + stats.validation == 42 && stats.validation > 0 && stats.augmented > 0)
         let all = (lines(dir + "/train.jsonl") + lines(dir + "/validation.jsonl")).joined()
-        #expect(!all.contains("Kowalski") && !all.contains("49.2"))
+        #expect(!all.contains("Kowalski") && !all.contains("49.2") && !all.contains("notes.jsonl"))
         let card = try String(contentsOfFile: dir + "/DATASET_CARD.md", encoding: .utf8)
         #expect(card.contains("| NAME |") && card.contains("spent 0.5"))
     }
