@@ -57,11 +57,18 @@ func gemmAccumulate(_ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int, _ b: Un
     guard m > 0, k > 0, n > 0 else { return }
     let g = UnsafeMutablePointer<Float>.allocate(capacity: 4 * k)
     defer { g.deallocate() }
+    let blockCols = 256
     var r0 = 0
     while r0 < m {
         let nt = min(4, m - r0)
         for j in 0..<4 { for i in 0..<k { g[j * k + i] = j < nt ? scale * a[(r0 + j) * lda + i] : 0 } }
-        accumulateTile(g, gStride: k, b, rows: k, cols: n, out: out + r0 * n, outStride: n, outRows: nt)
+        var c0 = 0
+        while c0 < n {
+            let nc = min(blockCols, n - c0)
+            accumulateTile(g, g + k, g + 2 * k, g + 3 * k, rows: k, tile: b + c0, tileStride: n, cols: nc,
+                           out: out + r0 * n + c0, outStride: n, outRows: nt)
+            c0 += nc
+        }
         r0 += 4
     }
 }
