@@ -195,6 +195,13 @@ public struct DeidPipeline {
     public var batchSize = 512
     /// Called after each batch with (documents done, input bytes read); the CLI draws a progress line.
     public var progress: ((Int, Int) -> Void)? = nil
+    /// Input lines already done by an earlier, interrupted run: read and skipped.
+    public var skipLines = 0
+    /// Called after each batch's lines are handed to the sinks, with the number of input lines done.
+    /// The CLI flushes its files and writes a checkpoint here.
+    public var batchDone: ((Int) throws -> Void)? = nil
+    /// Stop after this many batches (tests use it to simulate a kill).
+    public var maxBatches: Int? = nil
 
     public init(deid: Deidentifier) { self.deid = deid }
 
@@ -236,12 +243,19 @@ public struct DeidPipeline {
                     try audit?(JSONOut.auditLine(id: doc.idJSON, result: r))
                 }
             }
+            let last = batch.last?.0
             batch.removeAll(keepingCapacity: true)
             progress?(stats.documents + stats.rejected, reader.bytesRead)
+            if let last { try batchDone?(last) }
         }
+        var batches = 0
         while let line = try reader.next() {
+            if line.0 <= skipLines { continue }
             batch.append(line)
-            if batch.count >= batchSize { try flush() }
+            if batch.count >= batchSize {
+                try flush(); batches += 1
+                if let m = maxBatches, batches >= m { return stats }
+            }
         }
         try flush()
         return stats
@@ -266,13 +280,20 @@ public func processCPUSeconds() -> Double {
 public final class LineWriter {
     let handle: FileHandle
     var buffer: [UInt8] = []
-    public init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-            throw DeidError.io(path: path, reason: "cannot create output file")
+    /// Creates (truncates) `path`, or with `keep` reopens it cut back to `keep` bytes to resume after a kill.
+    public init(path: String, keep: UInt64? = nil) throws {
+        if keep == nil || !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else { throw DeidError.io(path: path, reason: "cannot create output file") }
         }
+        guard let h = FileHandle(forUpdatingAtPath: path) else { throw DeidError.io(path: path, reason: "cannot open output file") }
+        try h.truncate(atOffset: keep ?? 0)
+        try h.seekToEnd()
         handle = h
         buffer.reserveCapacity(1 << 20)
     }
+
+    /// Bytes written so far (after `flush`).
+    public func offset() throws -> UInt64 { try flush(); return try handle.offset() }
     public func write(_ line: String) throws {
         buffer.append(contentsOf: line.utf8); buffer.append(10)
         if buffer.count >= 1 << 20 { try flush() }

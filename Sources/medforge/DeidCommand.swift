@@ -34,9 +34,22 @@ struct DeidCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("\rdeid: \(docs) documents\(pct)".utf8))
             }
         }
-        let out = try LineWriter(path: output)
-        let auditWriter = try audit.map { try LineWriter(path: $0) }
-        let rejectWriter = try LineWriter(path: rejects ?? output + ".rejects.jsonl")
+        // Resume: a checkpoint from an interrupted run over the same input cuts the outputs back to
+        // the last finished batch and skips the input lines it covered.
+        let checkpointPath = output + ".checkpoint.json"
+        var resume: DeidCheckpoint? = nil
+        if let data = FileManager.default.contents(atPath: checkpointPath), let cp = try? JSONDecoder().decode(DeidCheckpoint.self, from: data), cp.input == input {
+            resume = cp
+            FileHandle.standardError.write(Data("deid: resuming after input line \(cp.lines)\n".utf8))
+        }
+        let out = try LineWriter(path: output, keep: resume?.out)
+        let auditWriter = try audit.map { try LineWriter(path: $0, keep: resume?.audit) }
+        let rejectWriter = try LineWriter(path: rejects ?? output + ".rejects.jsonl", keep: resume?.rejects)
+        pipeline.skipLines = resume?.lines ?? 0
+        pipeline.batchDone = { lines in
+            let cp = DeidCheckpoint(input: input, lines: lines, out: try out.offset(), audit: try auditWriter?.offset(), rejects: try rejectWriter.offset())
+            try JSONEncoder().encode(cp).write(to: URL(fileURLWithPath: checkpointPath), options: .atomic)
+        }
         var isDir: ObjCBool = false
         FileManager.default.fileExists(atPath: input, isDirectory: &isDir)
         let stats: DeidRunStats
@@ -49,6 +62,7 @@ struct DeidCommand: ParsableCommand {
             stats = try DeidFiles.runTextFile(input, pipeline: pipeline, output: out.write, audit: auditWriter?.write, reject: rejectWriter.write)
         }
         try out.close(); try auditWriter?.close(); try rejectWriter.close()
+        try? FileManager.default.removeItem(atPath: checkpointPath)
         if isatty(2) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
         FileHandle.standardError.write(Data("deid: \(stats.summary)\n".utf8))
     }
@@ -66,6 +80,15 @@ struct DeidCommand: ParsableCommand {
         var g = SystemRandomNumberGenerator()
         return (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
     }
+}
+
+/// Where an interrupted JSONL run stopped: input lines done and output lengths at that point.
+struct DeidCheckpoint: Codable {
+    var input: String
+    var lines: Int
+    var out: UInt64
+    var audit: UInt64?
+    var rejects: UInt64
 }
 
 /// Plain text files and folders: each file is one document.

@@ -54,6 +54,25 @@ struct PipelineTests {
         #expect(r.out.count == 1 && r.out[0].contains("[NAME]"))
     }
 
+    // Guards resume: a run stopped after one batch plus a run skipping the lines it finished equals one full run.
+    @Test func resumedRunMatchesUninterruptedRun() throws {
+        let path = try fixture("mixed.jsonl")
+        func run(skip: Int, maxBatches: Int?) throws -> (out: [String], rejects: [String], last: Int) {
+            var p = DeidPipeline(deid: Deidentifier(options: DeidOptions(), key: Array("k".utf8)))
+            p.batchSize = 4; p.skipLines = skip; p.maxBatches = maxBatches
+            var out: [String] = [], rejects: [String] = [], last = 0
+            p.batchDone = { last = $0 }
+            let h = try #require(FileHandle(forReadingAtPath: path))
+            _ = try p.runJSONL(input: h, source: "f", output: { out.append($0) }, audit: nil, reject: { rejects.append($0) })
+            return (out, rejects, last)
+        }
+        let full = try run(skip: 0, maxBatches: nil)
+        let first = try run(skip: 0, maxBatches: 1)
+        let rest = try run(skip: first.last, maxBatches: nil)
+        #expect(first.last == 4)
+        #expect(first.out + rest.out == full.out && first.rejects + rest.rejects == full.rejects)
+    }
+
     // Guards privacy by construction: audit lines, reject lines, stats and errors carry no clinical text.
     @Test func auditRejectsAndStatsCarryNoClinicalText() throws {
         let r = try run(try fixture("mixed.jsonl"))
