@@ -49,7 +49,7 @@ public enum JSONLDataset {
                         throw bad("message \(i + 1) needs string \"role\" and \"content\"")
                     }
                     guard ["system", "user", "assistant"].contains(role) else {
-                        throw bad("message \(i + 1) has role \"\(role.prefix(20))\" (expected system, user or assistant)")
+                        throw bad("message \(i + 1) has an unsupported role (expected system, user or assistant)")
                     }
                     parsed.append((role, content))
                 }
