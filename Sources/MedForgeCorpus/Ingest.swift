@@ -172,29 +172,83 @@ public enum Ingest {
 
     // MARK: MEDLINE
 
+    /// Streams a MEDLINE/PubMed XML file (optionally gzip, decompressed by the system gzip): the bytes
+    /// are cut at each `</PubmedArticle>` / `</MedlineCitation>` and only one article is parsed at a time,
+    /// so memory stays bounded by the largest article, not the file.
     static func readMedline(_ path: String, name: String, reject: (String, RejectReason) -> Void, _ body: (CorpusRecord) throws -> Bool) throws {
-        var data: Data
+        let handle: FileHandle
+        var process: Process? = nil
         if path.hasSuffix(".gz") {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/gzip")
             p.arguments = ["-dc", path]
             let pipe = Pipe()
             p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
             try p.run()
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { reject(name, .invalidEncoding); return }
+            handle = pipe.fileHandleForReading
+            process = p
         } else {
-            guard let d = FileManager.default.contents(atPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot read") }
-            data = d
+            guard let h = FileHandle(forReadingAtPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot open") }
+            handle = h
         }
-        let collector = MedlineCollector()
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        if !parser.parse() && collector.articles.isEmpty { reject(name, .invalidEncoding); return }
-        for a in collector.articles where !a.abstract.isEmpty {
-            if try !body(CorpusRecord(id: "pmid:\(a.pmid)", source: name, kind: "medline", text: a.abstract, numeric: [], title: a.title)) { return }
+        defer { process?.terminate() }
+        let ends = [Array("</PubmedArticle>".utf8), Array("</MedlineCitation>".utf8)]
+        var buffer: [UInt8] = []
+        var articleStart = 0
+        var found = 0
+        var stop = false
+        func emit(_ bytes: ArraySlice<UInt8>) throws {
+            let collector = MedlineCollector()
+            let parser = XMLParser(data: Data("<Set>".utf8) + Data(bytes) + Data("</Set>".utf8))
+            parser.delegate = collector
+            _ = parser.parse()
+            for a in collector.articles where !a.abstract.isEmpty {
+                found += 1
+                if try !body(CorpusRecord(id: "pmid:\(a.pmid)", source: name, kind: "medline", text: a.abstract, numeric: [], title: a.title)) { stop = true; return }
+            }
         }
+        while !stop {
+            let chunk = handle.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            buffer.append(contentsOf: chunk)
+            // Find complete articles: an article starts at its opening tag and ends at the matching end tag.
+            var searchFrom = articleStart
+            while !stop, let (end, tag) = firstEnd(buffer, from: searchFrom, ends) {
+                let openTag: [UInt8] = tag == 0 ? Array("<PubmedArticle>".utf8) : Array("<MedlineCitation".utf8)
+                let begin = lastIndex(of: openTag, in: buffer, before: end, after: articleStart) ?? articleStart
+                // A MedlineCitation inside a PubmedArticle waits for the article end.
+                if tag == 1, lastIndex(of: Array("<PubmedArticle>".utf8), in: buffer, before: end, after: articleStart) != nil {
+                    searchFrom = end; continue
+                }
+                try emit(buffer[begin..<end])
+                articleStart = end
+                searchFrom = end
+            }
+            if articleStart > 0 { buffer.removeFirst(articleStart); articleStart = 0 }
+        }
+        if found == 0 { reject(name, .invalidEncoding) }
+    }
+
+    /// End offset of the first end tag at or after `from`, and which tag it was.
+    static func firstEnd(_ b: [UInt8], from: Int, _ tags: [[UInt8]]) -> (Int, Int)? {
+        var i = from
+        while i < b.count {
+            if b[i] == 60 {   // <
+                for (k, t) in tags.enumerated() where i + t.count <= b.count && b[i..<(i + t.count)].elementsEqual(t) { return (i + t.count, k) }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func lastIndex(of tag: [UInt8], in b: [UInt8], before end: Int, after start: Int) -> Int? {
+        var i = end - tag.count
+        while i >= start {
+            if b[i] == 60 && b[i..<(i + tag.count)].elementsEqual(tag) { return i }
+            i -= 1
+        }
+        return nil
     }
 }
 
