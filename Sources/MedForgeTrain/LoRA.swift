@@ -140,8 +140,8 @@ final class Projection {
             mask = m; dropped = d
         }
         let ax = Mat(x.rows, lora.rank)
-        matmulNT(dropped ?? x, lora.a.value, ax)                       // (T, r) = x (T, in) A^T
-        matmulNT(ax, lora.b.value, y, accumulate: true, scale: lora.scale) // y += s (T, r) B^T
+        matmulNT(dropped ?? x, lora.a.value, ax, pool: pool)                       // (T, r) = x (T, in) A^T
+        matmulNT(ax, lora.b.value, y, accumulate: true, scale: lora.scale, pool: pool) // y += s (T, r) B^T
         return Saved(mask: mask, dropped: dropped, ax: ax)
     }
 
@@ -151,13 +151,13 @@ final class Projection {
         guard let lora, let saved else { return }
         let input = saved.dropped ?? x
         // dB (out, r) += s dy^T (A x);  d(Ax) (T, r) = s dy B;  dA (r, in) += d(Ax)^T x_dropped
-        matmulTN(dy, saved.ax, lora.b.grad, accumulate: true, scale: lora.scale)
+        matmulTN(dy, saved.ax, lora.b.grad, accumulate: true, scale: lora.scale, pool: pool)
         let dax = Mat(x.rows, lora.rank)
-        matmulNN(dy, lora.b.value, dax, scale: lora.scale)
-        matmulTN(dax, input, lora.a.grad, accumulate: true)
+        matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool)
+        matmulTN(dax, input, lora.a.grad, accumulate: true, pool: pool)
         guard let dx else { return }
         let dIn = Mat(x.rows, inDim)
-        matmulNN(dax, lora.a.value, dIn)
+        matmulNN(dax, lora.a.value, dIn, pool: pool)
         if let mask = saved.mask { for i in 0..<dIn.count { dIn.p[i] *= mask.p[i] } }
         dx.add(dIn)
     }

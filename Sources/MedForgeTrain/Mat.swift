@@ -51,25 +51,33 @@ public final class Mat: @unchecked Sendable {
 
 // Dense products for adapter-sized matrices, all through one register-blocked kernel (`accumulateTile`).
 
-/// out (m, n) += scale * a (m, k) @ b (k, n); a row-major with leading dimension lda.
+/// out (m, n) += scale * a (m, k) @ b (k, n); a row-major with leading dimension lda. With a pool, threads take
+/// disjoint blocks of output rows.
 func gemmAccumulate(_ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int, _ b: UnsafePointer<Float>, n: Int,
-                    _ out: UnsafeMutablePointer<Float>, scale: Float) {
+                    _ out: UnsafeMutablePointer<Float>, scale: Float, pool: ThreadPool? = nil) {
     guard m > 0, k > 0, n > 0 else { return }
-    let g = UnsafeMutablePointer<Float>.allocate(capacity: 4 * k)
-    defer { g.deallocate() }
-    let blockCols = 256
-    var r0 = 0
-    while r0 < m {
-        let nt = min(4, m - r0)
-        for j in 0..<4 { for i in 0..<k { g[j * k + i] = j < nt ? scale * a[(r0 + j) * lda + i] : 0 } }
-        var c0 = 0
-        while c0 < n {
-            let nc = min(blockCols, n - c0)
-            accumulateTile(g, g + k, g + 2 * k, g + 3 * k, rows: k, tile: b + c0, tileStride: n, cols: nc,
-                           out: out + r0 * n + c0, outStride: n, outRows: nt)
-            c0 += nc
+    func rows(_ range: Range<Int>) {
+        let g = UnsafeMutablePointer<Float>.allocate(capacity: 4 * k)
+        defer { g.deallocate() }
+        let blockCols = 256
+        var r0 = range.lowerBound
+        while r0 < range.upperBound {
+            let nt = min(4, range.upperBound - r0)
+            for j in 0..<4 { for i in 0..<k { g[j * k + i] = j < nt ? scale * a[(r0 + j) * lda + i] : 0 } }
+            var c0 = 0
+            while c0 < n {
+                let nc = min(blockCols, n - c0)
+                accumulateTile(g, g + k, g + 2 * k, g + 3 * k, rows: k, tile: b + c0, tileStride: n, cols: nc,
+                               out: out + r0 * n + c0, outStride: n, outRows: nt)
+                c0 += nc
+            }
+            r0 += 4
         }
-        r0 += 4
+    }
+    if let pool, pool.threads > 1, m >= 8 {
+        pool.run { ith, nth in rows(ThreadPool.chunk(m, ith, nth, granule: 4)) }
+    } else {
+        rows(0..<m)
     }
 }
 
@@ -83,20 +91,20 @@ extension Mat {
 }
 
 /// a (m, k) @ b (k, n) -> out (m, n); `accumulate` adds into out.
-func matmulNN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1) {
+func matmulNN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil) {
     precondition(a.cols == b.rows && out.rows == a.rows && out.cols == b.cols)
     if !accumulate { out.zero() }
-    gemmAccumulate(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, out.p, scale: scale)
+    gemmAccumulate(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, out.p, scale: scale, pool: pool)
 }
 
 /// a (m, k) @ b (n, k)^T -> out (m, n); `accumulate` adds into out.
-func matmulNT(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1) {
+func matmulNT(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil) {
     precondition(a.cols == b.cols && out.rows == a.rows && out.cols == b.rows)
-    matmulNN(a, b.transposed(), out, accumulate: accumulate, scale: scale)
+    matmulNN(a, b.transposed(), out, accumulate: accumulate, scale: scale, pool: pool)
 }
 
 /// a (k, m)^T @ b (k, n) -> out (m, n); `accumulate` adds into out.
-func matmulTN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1) {
+func matmulTN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil) {
     precondition(a.rows == b.rows && out.rows == a.cols && out.cols == b.cols)
-    matmulNN(a.transposed(), b, out, accumulate: accumulate, scale: scale)
+    matmulNN(a.transposed(), b, out, accumulate: accumulate, scale: scale, pool: pool)
 }

@@ -129,3 +129,22 @@ struct FiniteDifferenceTests {
         #expect(worst < 1e-3, "max difference \(worst)")
     }
 }
+
+struct ThreadingTests {
+    // Guards the threaded kernels (row-split products, per-thread partial x-gradients): two threads give the
+    // one-thread gradients up to float summation order.
+    @Test(arguments: ["qwen2-mini.F32.gguf", "deepseek2-lite-mini.F32.gguf"])
+    func twoThreadsGiveTheOneThreadGradients(file: String) throws {
+        let tokens = sampleTokens(12, vocab: 290, seed: 3), targets = sampleTokens(12, vocab: 290, seed: 4)
+        func grads(_ threads: Int) throws -> [[Float]] {
+            let m = try Fixture.model(file, lora: LoRAOptions(rank: 4, alpha: 8), threads: threads)
+            perturbAdapters(m, seed: 5)
+            _ = try FiniteDifferenceTests.lossAndGrads(m, tokens, targets, seed: 9)
+            return m.parameters.map { $0.grad.array }
+        }
+        let one = try grads(1), two = try grads(2)
+        var worst: Float = 0, scale: Float = 0
+        for (a, b) in zip(one, two) { for i in 0..<a.count { worst = max(worst, abs(a[i] - b[i])); scale = max(scale, abs(a[i])) } }
+        #expect(worst <= 1e-5 * scale, "max difference \(worst) of max |g| \(scale)")
+    }
+}
