@@ -111,7 +111,8 @@ struct ChineseDetector {
             while j < n && skip < 4, let u = Unicode.Scalar(s[j]), "：:为是码 #（）()\t".unicodeScalars.contains(u) { j += 1; skip += 1 }
             let a = j
             var digits = 0
-            while j < n && j - a < 40 && (isIDChar(s[j]) || (j > a && (s[j] == 32 || s[j] == 0xB7) && j + 1 < n && isIDChar(s[j + 1]) && type == .vehicle)) {
+            let spaced = type == .vehicle || type == .phone || type == .fax   // 京A 12345, 021-6234 5678
+            while j < n && j - a < 40 && (isIDChar(s[j]) || (j > a && (s[j] == 32 || s[j] == 0xB7) && j + 1 < n && isIDChar(s[j + 1]) && spaced)) {
                 if digitValue(s[j]) != nil { digits += 1 }
                 j += 1
             }

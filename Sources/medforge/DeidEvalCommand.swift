@@ -23,5 +23,6 @@ struct DeidEvalCommand: ParsableCommand {
         print(Evaluator.evaluate(SyntheticNotes.english(count: count), deid: deid).table(title: "GENERATED English clinical notes (seed 1)"))
         print(Evaluator.evaluate(SyntheticNotes.englishVaried(count: count), deid: deid).table(title: "GENERATED English clinical notes, varied formats (seed 3)"))
         print(Evaluator.evaluate(SyntheticNotes.chinese(count: count), deid: deid).table(title: "GENERATED Chinese clinical records (seed 2)"))
+        print(Evaluator.evaluate(SyntheticNotes.chineseVaried(count: count), deid: deid).table(title: "GENERATED Chinese clinical records, varied formats (seed 4)"))
     }
 }
