@@ -43,10 +43,10 @@ static void peak_task(void *ctx, int ith, int nth) {
 
 /// int8 multiply-accumulate peak (ops = 2 per multiply-add) over the pool's threads, in GOPS.
 double mf_probe_int8_peak(mf_pool *pool, int isa) {
-    peak_job j = { .iters = 2000000, .isa = mf_effective_isa(isa) };
+    peak_job j = { .iters = 1000000, .isa = mf_effective_isa(isa) };
     int nth = mf_pool_threads(pool);
     double best = 1e30;
-    for (int rep = 0; rep < 5; rep++) {
+    for (int rep = 0; rep < 15; rep++) {
         double t0 = now_s();
         mf_pool_run(pool, peak_task, &j);
         double dt = now_s() - t0;

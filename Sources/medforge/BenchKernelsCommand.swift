@@ -97,7 +97,8 @@ struct BenchKernelsCommand: ParsableCommand {
         }
 
         print("\nGEMV (batch 1, decode): weight bytes read per second, weights streamed from memory")
-        print(pad("type", 6) + pad("shape", 14) + pad("threads", 8) + pad("µs/call", 10) + pad("GB/s", 8) + "of read bandwidth")
+        print(pad("type", 6) + pad("shape", 14) + pad("threads", 8) + pad("µs/call", 10) + pad("GB/s", 8) + pad("of read bw", 12)
+              + "GB/s per CPU-second (1 thread)")
         for type in typeList {
             for shape in shapeList {
                 guard let bench = Bench(type: type, rows: shape.rows, cols: shape.cols, coldBytes: coldMiB << 20) else {
@@ -106,27 +107,31 @@ struct BenchKernelsCommand: ParsableCommand {
                 }
                 for n in threadCounts {
                     let pool = ThreadPool(threads: n)
-                    let seconds = bench.gemv(pool: pool, repeats: repeats)
-                    let gbs = Double(bench.weightBytes) / seconds / 1e9
+                    let t = bench.gemv(pool: pool, repeats: repeats)
+                    let gbs = Double(bench.weightBytes) / t.wall / 1e9
                     print(pad("\(type)", 6) + pad("\(shape.rows)x\(shape.cols)", 14) + pad("\(n)", 8)
-                          + pad(String(format: "%.1f", seconds * 1e6), 10) + pad(String(format: "%.1f", gbs), 8)
-                          + String(format: "%.0f%%", 100 * gbs / bandwidth[n]!))
+                          + pad(String(format: "%.1f", t.wall * 1e6), 10) + pad(String(format: "%.1f", gbs), 8)
+                          + pad(String(format: "%.0f%%", 100 * gbs / bandwidth[n]!), 12)
+                          + (n == 1 ? String(format: "%.1f", Double(bench.weightBytes) / t.cpu / 1e9) : ""))
                 }
             }
         }
 
         print("\nGEMM (batch \(batch), prompt processing): 2 x rows x cols x batch ops per second")
-        print(pad("type", 6) + pad("shape", 14) + pad("threads", 8) + pad("ms/call", 10) + pad("GOPS", 8) + "of int8 peak")
+        print(pad("type", 6) + pad("shape", 14) + pad("threads", 8) + pad("ms/call", 10) + pad("GOPS", 8) + pad("of int8 peak", 14)
+              + "GOPS per CPU-second (1 thread)")
         for type in typeList {
             for shape in shapeList {
                 guard let bench = Bench(type: type, rows: shape.rows, cols: shape.cols, coldBytes: 0) else { continue }
                 for n in threadCounts {
                     let pool = ThreadPool(threads: n)
-                    let seconds = bench.gemm(pool: pool, batch: batch, repeats: repeats)
-                    let gops = 2 * Double(shape.rows) * Double(shape.cols) * Double(batch) / seconds / 1e9
+                    let t = bench.gemm(pool: pool, batch: batch, repeats: repeats)
+                    let ops = 2 * Double(shape.rows) * Double(shape.cols) * Double(batch)
+                    let gops = ops / t.wall / 1e9
                     print(pad("\(type)", 6) + pad("\(shape.rows)x\(shape.cols)", 14) + pad("\(n)", 8)
-                          + pad(String(format: "%.2f", seconds * 1e3), 10) + pad(String(format: "%.0f", gops), 8)
-                          + String(format: "%.0f%%", 100 * gops / peak[n]!))
+                          + pad(String(format: "%.2f", t.wall * 1e3), 10) + pad(String(format: "%.0f", gops), 8)
+                          + pad(String(format: "%.0f%%", 100 * gops / peak[n]!), 14)
+                          + (n == 1 ? String(format: "%.0f", ops / t.cpu / 1e9) : ""))
                 }
             }
         }
@@ -163,17 +168,24 @@ private final class Bench {
 
     deinit { for s in sources { s.deallocate() } }
 
-    private func seconds(_ body: () -> Void) -> Double {
-        let t0 = DispatchTime.now().uptimeNanoseconds
+    /// Wall-clock seconds and the calling thread's CPU seconds of `body`. With one thread the CPU time
+    /// excludes the time other processes held the core: a steadier figure on a shared machine.
+    private func seconds(_ body: () -> Void) -> (wall: Double, cpu: Double) {
+        func cpuNow() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        let c0 = cpuNow(), t0 = DispatchTime.now().uptimeNanoseconds
         body()
-        return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        return (Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9, cpuNow() - c0)
     }
 
-    /// Best time per call of y = W x, rotating over the copies.
-    func gemv(pool: ThreadPool, repeats: Int) -> Double {
+    /// Best time per call of y = W x, rotating over the copies (wall, caller's CPU).
+    func gemv(pool: ThreadPool, repeats: Int) -> (wall: Double, cpu: Double) {
         let x = [Float](repeating: 0, count: cols).enumerated().map { Float(sin(Double($0.offset))) }
         var y = [Float](repeating: 0, count: rows)
-        var best = Double.infinity
+        var best = Double.infinity, bestCPU = Double.infinity
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 for w in copies { w.matmul(xp.baseAddress!, batch: 1, yp.baseAddress!, pool: pool) }  // warm-up
@@ -182,28 +194,31 @@ private final class Bench {
                     let t = seconds {
                         for _ in 0..<rounds { for w in copies { w.matmul(xp.baseAddress!, batch: 1, yp.baseAddress!, pool: pool) } }
                     }
-                    best = min(best, t / Double(rounds * copies.count))
+                    best = min(best, t.wall / Double(rounds * copies.count))
+                    bestCPU = min(bestCPU, t.cpu / Double(rounds * copies.count))
                 }
             }
         }
-        return best
+        return (best, bestCPU)
     }
 
-    /// Best time of one (batch, cols) x (rows, cols)^T product.
-    func gemm(pool: ThreadPool, batch: Int, repeats: Int) -> Double {
+    /// Best time of one (batch, cols) x (rows, cols)^T product (wall, caller's CPU).
+    func gemm(pool: ThreadPool, batch: Int, repeats: Int) -> (wall: Double, cpu: Double) {
         let x = (0..<(batch * cols)).map { Float(sin(Double($0))) }
         var y = [Float](repeating: 0, count: batch * rows)
-        var best = Double.infinity
+        var best = Double.infinity, bestCPU = Double.infinity
         let w = copies[0]
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 w.matmul(xp.baseAddress!, batch: batch, yp.baseAddress!, pool: pool)
                 for _ in 0..<repeats {
-                    best = min(best, seconds { w.matmul(xp.baseAddress!, batch: batch, yp.baseAddress!, pool: pool) })
+                    let t = seconds { w.matmul(xp.baseAddress!, batch: batch, yp.baseAddress!, pool: pool) }
+                    best = min(best, t.wall)
+                    bestCPU = min(bestCPU, t.cpu)
                 }
             }
         }
-        return best
+        return (best, bestCPU)
     }
 }
 
