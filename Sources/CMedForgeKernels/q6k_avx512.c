@@ -13,6 +13,9 @@
 #include <string.h>
 
 #define SB_BYTES 3360
+#ifndef MF_KPREFETCH
+#define MF_KPREFETCH 8192
+#endif
 #define TILE 8
 #define TOKEN_BLOCK 64
 
@@ -99,7 +102,7 @@ MF_INLINE MF_AVX512 void tile(const uint8_t *gq, int64_t nsb, const mf_block_q8b
     for (int t = 0; t < T; t++) acc[t] = _mm512_setzero_ps();
     for (int64_t s = 0; s < nsb; s++) {
         const uint8_t *o = gq + s * SB_BYTES;
-        if (T == 1) for (int k = 0; k < SB_BYTES; k += 64) _mm_prefetch((const char *)o + 8192 + k, _MM_HINT_T2);
+        if (T == 1) for (int k = 0; k < SB_BYTES; k += 64) _mm_prefetch((const char *)o + MF_KPREFETCH + k, _MM_HINT_T2);
         __m512 d = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(o + 3328)));
         __m512 sb[TILE];
         for (int t = 0; t < T; t++) sb[t] = _mm512_setzero_ps();
