@@ -208,13 +208,13 @@ public final class TrainableLlama: TrainableModel {
         RoPETables(T: T, dims: shape.ropeDims, base: shape.ropeBase, style: shape.neox ? .neox : .normal)
     }
 
-    /// Final norm and output head: x (T, dim) -> logits (T, vocab); returns the norm's saved values.
-    func head(_ x: Mat) -> (logits: Mat, xn: Mat, inv: [Float]) {
+    /// Final norm and output head: x (T, dim) -> logits (T, vocab); returns the norm's saved 1/rms.
+    func head(_ x: Mat) -> (logits: Mat, inv: [Float]) {
         let xn = Mat(x.rows, shape.dim); var inv: [Float] = []
         rmsNormForward(x, outputNorm, eps: shape.eps, xn, invRMS: &inv)
         let logits = Mat(x.rows, shape.vocab)
         frozenLinearForward(output, xn, logits, pool: pool)
-        return (logits, xn, inv)
+        return (logits, inv)
     }
 
     public func logits(_ tokens: [Int]) throws -> Mat {
@@ -243,14 +243,13 @@ public final class TrainableLlama: TrainableModel {
             if !activationCheckpointing { tapes.append(tape) }
             x = out
         }
-        let (logits, xn, inv) = head(x)
+        let (logits, inv) = head(x)
         let loss = crossEntropyForwardBackward(logits, targets: targets, weights: weights)
         // Backward: logits now hold dLoss/dlogits.
         let dxn = Mat(tokens.count, shape.dim)
         frozenLinearBackwardInput(output, logits, dxn, pool: pool)
         var dx = Mat(tokens.count, shape.dim)
         rmsNormBackward(x, outputNorm, invRMS: inv, dxn, dx)
-        _ = xn
         for l in stride(from: blocks.count - 1, through: 0, by: -1) {
             let tape = activationCheckpointing ? blockForward(blocks[l], inputs[l], rope: rope, dropoutSeed: dropoutSeed).1 : tapes[l]
             guard let next = blockBackward(blocks[l], tape, dx, rope: rope, needInput: l > 0) else { break }
