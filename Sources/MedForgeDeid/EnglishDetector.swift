@@ -194,6 +194,9 @@ struct EnglishDetector {
                     if (c == 45 || c == 46 || c == 47) && glued(nx) && glued(nx + 1) {
                         groups.append(nx + 1); seps.append(c); j = nx + 1; continue
                     }
+                    if c == 40 && groups.count == 1 && isPunct(i - 1, 43) && t[nx + 1].length <= 2 && isPunct(nx + 2, 41) {   // `+46 (0)8`
+                        groups.append(nx + 1); seps.append(32); j = nx + 1; continue
+                    }
                     if c == 41 && glued(nx) && sameLine(nx + 1) { // `(617) 555`
                         groups.append(nx + 1); seps.append(41); j = nx + 1; continue
                     }
@@ -210,8 +213,10 @@ struct EnglishDetector {
                     var a = groups[0]
                     if isPunct(a - 1, 43) && glued(a) { a -= 1 }                    // +44
                     if isPunct(a - 1, 40) && glued(a) && type != .date { a -= 1 }   // (617)
-                    add(a, max(groups[k - 1], extraEnd), type, rule)
-                    i = max(groups[k - 1], extraEnd) + 1
+                    var end = max(groups[k - 1], extraEnd)
+                    if type == .phone || type == .fax { end = phoneExtensionEnd(after: end) }
+                    add(a, end, type, rule)
+                    i = end + 1
                     matched = true
                     break
                 }
@@ -219,6 +224,19 @@ struct EnglishDetector {
             }
             if !matched { i = groups[0] + 1 }
         }
+    }
+
+    /// `555-0123x459`, `555-0123 ext. 12`, `555-0123 x 12`: the last token of an extension after a phone.
+    func phoneExtensionEnd(after e: Int) -> Int {
+        let n = e + 1
+        guard n < count, sameLine(n) else { return e }
+        if t[n].kind == .alnum, glued(n), s[Int(t[n].start)] == 120 || s[Int(t[n].start)] == 88, t[n].letters == 1 { return n }
+        if isWord(n), keys[n] == "X" || keys[n] == "EXT" || keys[n] == "EXTENSION" {
+            var m = n + 1
+            if isPunct(m, 46) { m += 1 }
+            if m < count, sameLine(m), t[m].kind == .number, t[m].length <= 6 { return m }
+        }
+        return e
     }
 
     /// Type of a run of digit groups, or nil. `extraEnd` extends a date over a following clock time.
@@ -434,6 +452,11 @@ struct EnglishDetector {
                     add(i, end, .address, "street-number")
                     i = end + 1; continue
                 }
+                if let e = numberedStreetEnd(from: i) {
+                    let end = addressBlockEnd(after: unitEnd(after: e))
+                    add(i, end, .address, "street-name-number")
+                    i = end + 1; continue
+                }
                 if i + 1 < count, foreignStreetName(i + 1), sameLine(i + 1) {
                     var end = i + 1
                     if end + 1 < count, t[end + 1].kind == .number, sameLine(end + 1), t[end + 1].length <= 4 { end += 1 }
@@ -501,6 +524,34 @@ struct EnglishDetector {
             }
             i += 1
         }
+    }
+
+    /// `20789 Allika 46`, `233 Erzsébet tér 19.`, `3482 Via Franscini 71`: a leading number (postcode or
+    /// building) at the start of a line or after `at`/`is`/`to`/`:`/`,`, one to three street words, a
+    /// house number. The words must not be common English or clinical words, so `12 Weeks 3` stays.
+    func numberedStreetEnd(from i: Int) -> Int? {
+        guard t[i].kind == .number, t[i].length <= 6 else { return nil }
+        let lead = i == 0 || t[i].newlineBefore || isPunct(i - 1, 58) || isPunct(i - 1, 44) || isPunct(i - 1, 62) ||
+            ["AT", "IS", "TO", "ON", "ADDRESS"].contains(keys[i - 1])
+        guard lead else { return nil }
+        var j = i + 1, words = 0, named = false
+        while j < count && sameLine(j) && words < 4 && isWord(j) && !claimed[j] {
+            let k = keys[j]
+            if Lexicon.unitSuffixes.contains(k) && words == 0 { return nil }
+            if Lexicon.unitWords.contains(k) { break }
+            if isCapitalised(j) || nonEnglishLetters(j) || foreignStreetName(j) || Lexicon.streetSuffixes.contains(k) {
+                if !Lexicon.commonWords.contains(k) || Lexicon.streetSuffixes.contains(k) { named = true }
+            } else if !(words > 0 && t[j].length <= 4) {   // `tér`, `u.`, `kapu`, `del`
+                return nil
+            }
+            words += 1; j += 1
+            if isPunct(j, 46) && glued(j) && t[j - 1].length <= 3 { j += 1 }
+        }
+        guard named, words >= 1, j < count, sameLine(j), t[j].kind == .number, t[j].length <= 4, !claimed[j] else { return nil }
+        if j + 1 < count, sameLine(j + 1), isWord(j + 1), Lexicon.unitSuffixes.contains(keys[j + 1]) { return nil }
+        var e = j
+        if isPunct(e + 1, 46) && glued(e + 1) && (e + 2 >= count || t[e + 2].newlineBefore) { e += 1 }   // `19.`
+        return e
     }
 
     /// Letter-style address blocks: after a street line, up to three short following lines made of
@@ -761,6 +812,79 @@ struct EnglishDetector {
 
     // MARK: places
 
+    /// Longest gazetteer name starting at token `i`: its last token and whether it is a country or
+    /// state (context only, never reported). Upper-case words need four letters to stand alone.
+    func placeMatch(at i: Int) -> (Int, Bool)? {
+        guard isWord(i), !claimed[i], isCapitalised(i), !camelCase(i) else { return nil }
+        var key = keys[i]
+        var best: (Int, Bool)? = nil
+        if Gazetteer.places.contains(key) { best = (i, false) } else if Gazetteer.regions.contains(key) { best = (i, true) }
+        if Gazetteer.multiWordStarts.contains(key) {
+            var j = i + 1, words = 1
+            while words < Gazetteer.maxWords && j < count && sameLine(j) && !claimed[j] {
+                var sep = " "
+                if isPunct(j, 45) && glued(j) && glued(j + 1) { sep = "-"; j += 1 }
+                guard j < count, isWord(j), !claimed[j] else { break }
+                let connector = !isCapitalised(j) && Gazetteer.connectors.contains(keys[j])
+                guard isCapitalised(j) || connector else { break }
+                key += sep + keys[j]; words += 1
+                if !connector {
+                    if Gazetteer.places.contains(key) { best = (j, false) } else if Gazetteer.regions.contains(key) { best = (j, true) }
+                }
+                j += 1
+            }
+        }
+        if let (e, region) = best, !region, e == i, isAllCaps(i) {
+            // An upper-case word alone is an acronym (`DILI`, `ADAM`) unless the line or a preposition says place.
+            let prepositions: Set<String> = ["IN", "FROM", "AT", "TO", "NEAR"]
+            let placed = t[i].length >= 4 && (isPunct(i - 1, 44) || (i > 0 && prepositions.contains(keys[i - 1])) ||
+                (t[i].newlineBefore && (i + 1 >= count || t[i + 1].newlineBefore || isPunct(i + 1, 44))))
+            if !placed { return nil }
+        }
+        return best
+    }
+
+    /// `IgA`, `PaO`: an upper-case letter after a lower-case one ends the word, so it is an abbreviation.
+    func camelCase(_ i: Int) -> Bool {
+        let e = Int(t[i].end) - 1
+        return t[i].length >= 2 && isUpperLetter(s[e]) && isWordLetter(s[e - 1]) && !isUpperLetter(s[e - 1])
+    }
+
+    /// `Norwalk virus`, `Framingham score`, `Declaration of Helsinki`: a place name inside a term.
+    func eponymousPlace(_ a: Int, _ b: Int) -> Bool {
+        var j = b + 1
+        while j < count && j <= b + 3 && sameLine(j) && isWord(j) {   // `Framingham Heart Study`, `Epworth Sleepiness Scale`
+            if Lexicon.placeEponymHeads.contains(keys[j]) { return true }
+            j += 1
+        }
+        if isPunct(b + 1, 39) || isPunct(b + 1, 0x2019) { return true }   // possessive: an eponym or a name
+        if a >= 2, keys[a - 1] == "OF", Lexicon.placeEponymHeads.contains(keys[a - 2]) { return true }
+        return false
+    }
+
+    /// `Estonia 62488`, `Aalborg NO 9100`, `Wrocław 53-320`, `75001 Paris`: a postcode next to a place.
+    mutating func detectPostcode(around a: Int, _ b: Int) {
+        var j = b + 1
+        if isPunct(j, 44) { j += 1 }
+        if j + 1 < count, sameLine(j), isAllCaps(j), t[j].length == 2, t[j + 1].kind == .number { j += 1 }   // `NO 9100`
+        if j < count, sameLine(j), let e = postcodeEnd(j) {
+            let lineEnds = e + 1 >= count || t[e + 1].newlineBefore || t[e + 1].kind == .punct
+            if !(isYear(j) && e == j && !lineEnds) { add(j, e, .zip, "postcode-place"); return }
+        }
+        let p = a - 1
+        if p >= 0, t[p].kind == .number, !claimed[p], !t[a].newlineBefore, t[p].length == 4 || t[p].length == 5,
+           p == 0 || t[p].newlineBefore || isPunct(p - 1, 44), !isYear(p) {
+            add(p, p, .zip, "postcode-place")
+        }
+    }
+
+    /// Last token of a postcode at `j`: 3-5 digits, optionally `-` and up to four more (`53-320`, `3610-123`).
+    func postcodeEnd(_ j: Int) -> Int? {
+        guard j < count, t[j].kind == .number, !claimed[j], t[j].length >= 3 && t[j].length <= 5 else { return nil }
+        if j + 2 < count, isPunct(j + 1, 45), glued(j + 1), glued(j + 2), t[j + 2].kind == .number, t[j + 2].length <= 4, !claimed[j + 2] { return j + 2 }
+        return j
+    }
+
     /// `Springfield, IL 62704`, `Boston`, `lives in Khandallah`.
     mutating func detectPlaces() {
         var i = 0
@@ -782,11 +906,13 @@ struct EnglishDetector {
                 }
                 i = j + 1; continue
             }
-            let k = keys[i]
-            if i + 1 < count, sameLine(i + 1), isCapitalised(i + 1), Lexicon.twoWordCities.contains(k + " " + keys[i + 1]) {
-                add(i, i + 1, .city, "city-gazetteer"); i += 2; continue
+            if let (e, region) = placeMatch(at: i) {
+                if !eponymousPlace(i, e) {
+                    if !region { add(i, e, .city, "city-gazetteer") }
+                    detectPostcode(around: i, e)
+                }
+                i = e + 1; continue
             }
-            if Lexicon.cities.contains(k) && isTitleCase(i) { add(i, i, .city, "city-gazetteer"); i += 1; continue }
             i += 1
         }
         // Cue phrases.
@@ -801,6 +927,7 @@ struct EnglishDetector {
             if j < count && ["HERE", "BACK", "THERE", "HOME"].contains(keys[j]) { j += 1 }
             if j < count && ["IN", "TO", "AT", "FROM", "OF", "NEAR"].contains(keys[j]) { j += 1 }
             let a = j
+            if let (_, region) = placeMatch(at: a), region { continue }   // `traveled to Italy`: not PHI
             while j < count && sameLine(j) && j - a < 3 && isCapitalised(j) && !claimed[j] && !Lexicon.weekdays.contains(keys[j]) { j += 1 }
             if j > a { add(a, j - 1, .city, "place-cue") }
         }

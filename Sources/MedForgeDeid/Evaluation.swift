@@ -107,7 +107,29 @@ public enum Evaluator {
     }
 
     /// Presidio types that are not identifiers under HIPAA Safe Harbor.
-    public static let presidioNonPHI: Set<String> = ["TITLE", "NRP"]
+    public static let presidioNonPHI: Set<String> = ["TITLE", "NRP", regionType]
+
+    /// Gold type given to presidio GPE spans that name a whole country or US state.
+    public static let regionType = "GPE_COUNTRY_OR_STATE"
+
+    /// Safe Harbor place policy: only subdivisions smaller than a state are PHI, so gold `GPE` spans
+    /// whose text is a country or US state (`Estonia`, `Texas`) are retyped `GPE_COUNTRY_OR_STATE`
+    /// and reported apart; cities, towns and counties stay `GPE`.
+    public static func retypingRegions(_ documents: [GoldDocument]) -> [GoldDocument] {
+        documents.map { doc in
+            let scalars = Array(doc.text.unicodeScalars)
+            var out = doc
+            out.spans = doc.spans.map { g in
+                guard g.type == "GPE", g.start >= 0, g.end <= scalars.count, g.start < g.end else { return g }
+                var text = ""
+                text.unicodeScalars.append(contentsOf: scalars[g.start..<g.end])
+                let words = text.split(separator: " ").joined(separator: " ")
+                let key = upperKey(Array(words.unicodeScalars.map(\.value)), 0, words.unicodeScalars.count)
+                return Gazetteer.regions.contains(key) ? GoldSpan(start: g.start, end: g.end, type: regionType) : g
+            }
+            return out
+        }
+    }
 }
 
 /// Order-preserving map over both cores.

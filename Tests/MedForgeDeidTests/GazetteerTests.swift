@@ -1,0 +1,50 @@
+import Testing
+@testable import MedForgeDeid
+
+struct GazetteerTests {
+    let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
+
+    func found(_ text: String) -> [(String, PHIType)] {
+        let s = Array(text.unicodeScalars)
+        return deid.detect(text).spans.map { (String(String.UnicodeScalarView(s[$0.start..<$0.end])), $0.type) }
+    }
+
+    // Guards the GeoNames gazetteer, postcodes next to places, European street order and phone extensions.
+    @Test(arguments: [
+        ("She grew up in Lappeenranta and moved here.", "Lappeenranta", PHIType.city),
+        ("Transferred from Alcalá de Henares last week.", "Alcalá de Henares", .city),
+        ("Visited family in Buenos Aires.", "Buenos Aires", .city),
+        ("Returned from OULU, Finland 80896 yesterday.", "80896", .zip),
+        ("Mail: Aalborg NO 9100", "9100", .zip),
+        ("Address on file:\n20789 Allika 46\nSuite 501", "20789 Allika 46\nSuite 501", .address),
+        ("Desk: +41 (0)96 471 07 95 today", "+41 (0)96 471 07 95", .phone),
+        ("Fax: 345-899-3560 x 4587 anytime", "345-899-3560 x 4587", .fax),
+        ("Call 617-555-0123 ext. 12 after noon.", "617-555-0123 ext. 12", .phone),
+    ])
+    func placesPostcodesStreetsAndPhonesAreFound(text: String, expected: String, type: PHIType) {
+        #expect(found(text).contains { $0.0 == expected && $0.1 == type }, "\(found(text))")
+    }
+
+    // Guards precision: acronyms, eponymous terms, countries and states that match gazetteer entries are not PHI.
+    @Test(arguments: [
+        "Drug-induced liver injury (DILI) was rare.",
+        "Serum IgA levels were normal.",
+        "Risk was estimated with the Framingham Heart Study equation.",
+        "An outbreak of Norwalk virus was reported.",
+        "The trial enrolled patients in Italy and Texas.",
+        "Doses of 12 Weeks 3 were given.",
+        "Figure 2 Panel 3 shows the curve.",
+    ])
+    func termsThatLookLikePlacesAreNotFlagged(text: String) {
+        #expect(!found(text).contains { $0.1 == .city || $0.1 == .zip || $0.1 == .address }, "\(found(text))")
+    }
+
+    // Guards the Safe Harbor place policy in evaluation: a country is retyped, a city keeps GPE.
+    @Test func presidioCountrySpansAreRetypedAndCitySpansKept() {
+        let doc = GoldDocument(text: "From Estonia to Tartu.", spans: [
+            GoldSpan(start: 5, end: 12, type: "GPE"), GoldSpan(start: 16, end: 21, type: "GPE"),
+        ])
+        let types = Evaluator.retypingRegions([doc])[0].spans.map(\.type)
+        #expect(types == [Evaluator.regionType, "GPE"])
+    }
+}
