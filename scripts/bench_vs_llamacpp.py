@@ -13,8 +13,13 @@ If the medforge binary is missing or fails, llama.cpp's figures are still report
 
 Generation bandwidth for llama.cpp is estimated as the bytes of the weights one token reads
 (every tensor except token_embd; for MoE layers only expert_used/expert_count of the routed
-expert tensors) times tg tokens/s; the share divides that by --machine-gbs (the machine's
-measured read bandwidth; the issue's figure for this 2-core machine is 35-37 GB/s).
+expert tensors) times tg tokens/s; the share divides that by the machine read bandwidth that
+medforge reports (machine_read_bytes_per_s) or, without it, --machine-gbs (the issue's figure
+for this 2-core machine is 35-37 GB/s).
+
+Caution: llama.cpp's OpenMP threads synchronise at every graph node; when other processes
+compete for the 2 cores its generation speed collapses (0.5-1.5 t/s seen instead of ~37),
+far more than a spin-pool engine's. Ratios are only meaningful on an otherwise idle machine.
 
     python3 scripts/make_bench_models.py          # once: writes bench-models/*.gguf
     python3 scripts/bench_vs_llamacpp.py [--medforge .build/release/medforge] [--reps 3] [FILES...]
@@ -163,8 +168,12 @@ def main():
         mf_pp, mf_tg = best(mf_runs, "pp_tokens_per_s"), best(mf_runs, "tg_tokens_per_s")
         mf_share = best(mf_runs, "tg_bandwidth_share")
         lc_gbs = bpt * lc_tg / 1e9
+        # prefer the machine bandwidth medforge measured in the same run, if it reports one
+        machine = best(mf_runs, "machine_read_bytes_per_s")
+        machine_gbs = machine / 1e9 if machine else args.machine_gbs
         results.append(dict(file=path.name, bytes_per_token=bpt, llamacpp_pp=lc_pp, llamacpp_tg=lc_tg,
-                            llamacpp_tg_gbs=lc_gbs, llamacpp_tg_share=lc_gbs / args.machine_gbs,
+                            llamacpp_tg_gbs=lc_gbs, llamacpp_tg_share=lc_gbs / machine_gbs,
+                            machine_gbs=machine_gbs,
                             medforge_pp=mf_pp, medforge_tg=mf_tg, medforge_tg_share=mf_share,
                             pp_ratio=(mf_pp / lc_pp) if mf_pp else None,
                             tg_ratio=(mf_tg / lc_tg) if mf_tg else None, medforge_error=mf_err))
