@@ -600,9 +600,19 @@ struct EnglishDetector {
     }
 
     /// `Massachusetts General Hospital`, `University of Michigan Medical Center`, `Acme Labs Inc.`
+    /// `Davis, Reynolds and Williamson`: three listed surnames joined as a firm's name.
+    func partnershipEnd(from i: Int) -> Int? {
+        func surname(_ j: Int) -> Bool {
+            j < count && isTitleCase(j) && !claimed[j] && sameLine(j) && Lexicon.surnameRank[keys[j]] != nil && !Lexicon.commonWords.contains(keys[j])
+        }
+        guard surname(i), isPunct(i + 1, 44), surname(i + 2), i + 4 < count, keys[i + 3] == "AND" || isPunct(i + 3, 38), surname(i + 4) else { return nil }
+        return i + 4
+    }
+
     mutating func detectOrganisations() {
         var i = 0
         while i < count {
+            if let e = partnershipEnd(from: i) { add(i, e, .organization, "surname-partnership"); i = e + 1; continue }
             let len = orgSuffixLength(i)
             guard len > 0, !claimed[i] else {
                 // `works at X`, `employed by X`, `Employer: X`

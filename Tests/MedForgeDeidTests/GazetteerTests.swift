@@ -9,7 +9,7 @@ struct GazetteerTests {
         return deid.detect(text).spans.map { (String(String.UnicodeScalarView(s[$0.start..<$0.end])), $0.type) }
     }
 
-    // Guards the GeoNames gazetteer, postcodes next to places, European street order and phone extensions.
+    // Guards the GeoNames gazetteer, postcodes next to places, European street order, phone extensions and firm names.
     @Test(arguments: [
         ("She grew up in Lappeenranta and moved here.", "Lappeenranta", PHIType.city),
         ("Transferred from Alcalá de Henares last week.", "Alcalá de Henares", .city),
@@ -20,6 +20,8 @@ struct GazetteerTests {
         ("Desk: +41 (0)96 471 07 95 today", "+41 (0)96 471 07 95", .phone),
         ("Fax: 345-899-3560 x 4587 anytime", "345-899-3560 x 4587", .fax),
         ("Call 617-555-0123 ext. 12 after noon.", "617-555-0123 ext. 12", .phone),
+        ("Employer is Davis, Reynolds and Williamson downtown.", "Davis, Reynolds and Williamson", .organization),
+        ("He worked for Roche Diagnostics GmbH until May.", "Roche Diagnostics GmbH", .organization),
     ])
     func placesPostcodesStreetsAndPhonesAreFound(text: String, expected: String, type: PHIType) {
         #expect(found(text).contains { $0.0 == expected && $0.1 == type }, "\(found(text))")
