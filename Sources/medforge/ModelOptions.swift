@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedForgeLLM
+import MedForgeTrain
 
 /// Options shared by the commands that load a model.
 struct ModelOptions: ParsableArguments {
@@ -8,6 +9,8 @@ struct ModelOptions: ParsableArguments {
     var model: String?
     @Option(help: "Tokenizer: tokenizer.json, .gguf or llama2.c tok*.bin (default: the model's own).")
     var tokenizer: String?
+    @Option(help: "LoRA adapter folder (PEFT layout) applied to a GGUF model.")
+    var adapter: String?
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -25,6 +28,16 @@ struct ModelOptions: ParsableArguments {
         if let model { modelPath = model } else {
             guard let p = DefaultModel.modelPath else { throw ValidationError("the built-in default model is missing from this build") }
             modelPath = p
+        }
+        if let adapter {
+            // Fold the adapter into a private temporary GGUF, map it, and unlink it at once: the mapping
+            // stays valid and nothing is left on disk.
+            guard modelPath.hasSuffix(".gguf") else { throw ValidationError("--adapter needs a GGUF model") }
+            let merged = NSTemporaryDirectory() + "medforge-adapter-\(UUID().uuidString).gguf"
+            defer { try? FileManager.default.removeItem(atPath: merged) }
+            try AdapterMerger.merge(modelPath: modelPath, adapterDir: adapter, outPath: merged)
+            let source = try GGUFFile(path: merged)
+            return (try ModelRegistry.load(source, threads: threads), source)
         }
         let source = try ModelRegistry.openSource(path: modelPath)
         return (try ModelRegistry.load(source, threads: threads), source)

@@ -69,4 +69,29 @@ struct CLIContractTests {
         #expect(r.status != 0)
         #expect(r.err.contains(path) && r.err.contains("past the end"), "\(r.err)")
     }
+
+    // Guards `--adapter`: logits with a LoRA adapter equal those of the merged GGUF, and differ from the base.
+    @Test func adapterOptionEqualsTheMergedModel() throws {
+        let model = try fixtureURL("gguf/llama-mini.F32.gguf").path
+        let dir = NSTemporaryDirectory() + "medforge-adapter-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = (0..<8).map { "{\"text\": \"the patient has a fever \($0)\"}" }.joined(separator: "\n")
+        FileManager.default.createFile(atPath: dir + "/train.jsonl", contents: Data(lines.utf8))
+        let ft = try runMedforge(["finetune", "--model", model, "--data", dir + "/train.jsonl", "--steps", "3",
+                                  "--lora-rank", "4", "--out", dir + "/run"])
+        #expect(ft.status == 0, "\(ft.err)")
+        let merge = try runMedforge(["merge", "--model", model, "--adapter", dir + "/run", "--out", dir + "/merged.gguf"])
+        #expect(merge.status == 0, "\(merge.err)")
+        func logits(_ args: [String]) throws -> [Float] {
+            let r = try runMedforge(["logits", "--token-ids", "1,2,3", "--threads", "1"] + args)
+            #expect(r.status == 0, "\(r.err)")
+            return try JSONDecoder().decode(LogitsOutput.self, from: r.out).logits
+        }
+        let withAdapter = try logits(["--model", model, "--adapter", dir + "/run"])
+        let merged = try logits(["--model", dir + "/merged.gguf"])
+        let base = try logits(["--model", model])
+        #expect(zip(withAdapter, merged).map { abs($0 - $1) }.max()! < 1e-5)
+        #expect(zip(withAdapter, base).map { abs($0 - $1) }.max()! > 1e-3)
+    }
 }
