@@ -177,7 +177,7 @@ SPECS = [
     Spec("llama-mini", "llama", seed=101, n_embd=64, n_layer=2, n_head=4, n_head_kv=2, head_dim=16,
          n_ff=96, vocab="spm"),
     Spec("qwen2-mini", "qwen2", seed=102, n_embd=64, n_layer=2, n_head=4, n_head_kv=2, head_dim=16,
-         n_ff=96, tied=True, qkv_bias=True, rope_base=1000000.0),
+         n_ff=96, tied=True, qkv_bias=True, rope_base=1000000.0, types=("F32", "F16", "BF16")),
     # DeepSeek-V2-Lite style: no q-LoRA, MLA (split k_b/v_b), softmax top-k, no normalisation
     Spec("deepseek2-lite-mini", "deepseek2", seed=103, n_embd=64, n_layer=3, n_head=4, n_ff=96,
          bpe_pre="deepseek-llm", kv_lora=48, qk_nope=32, qk_rope=16, v_head=24,
@@ -188,7 +188,8 @@ SPECS = [
          n_expert=16, n_expert_used=4, n_expert_shared=1, n_ff_exp=32, dense_lead=1,
          gating="sigmoid", exp_probs_b=True, weights_norm=True, weights_scale=2.5,
          n_group=4, n_group_used=2,
-         yarn=dict(factor=40.0, orig_ctx=64, log_mul=0.1 * 0.707, beta_fast=32.0, beta_slow=1.0)),
+         yarn=dict(factor=40.0, orig_ctx=64, log_mul=0.1 * 0.707, beta_fast=32.0, beta_slow=1.0),
+         types=("F32", "F16", "BF16")),
     # legacy GGUF layout: un-split attn_kv_b, no key_length_mla (llama.cpp runs it as plain MHA)
     Spec("deepseek2-kvb-mini", "deepseek2", seed=105, n_embd=64, n_layer=2, n_head=4, n_ff=96,
          bpe_pre="deepseek-llm", kv_lora=48, qk_nope=32, qk_rope=16, v_head=24, mla_split=False,
@@ -206,7 +207,7 @@ SPECS = [
 ]
 
 FTYPES = {  # llama.cpp's llama_ftype values
-    "F32": 0, "F16": 1, "Q4_0": 2, "Q8_0": 7, "Q4_K_M": 15, "Q6_K": 18,
+    "F32": 0, "F16": 1, "Q4_0": 2, "Q8_0": 7, "Q4_K_M": 15, "Q6_K": 18, "BF16": 32,
 }
 
 # ----------------------------------------------------------------------------------------------

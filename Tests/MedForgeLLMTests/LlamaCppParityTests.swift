@@ -30,7 +30,8 @@ struct LlamaCppGoldens: Decodable {
 /// moves these random models' logits by up to 8e-2; Q6_K, whose activation rounding matches, agrees to 6e-6.
 func parityTolerance(_ file: String) -> Float {
     if file.contains(".F32.") { return 1e-4 }
-    if file.contains(".F16.") || file.contains(".BF16.") { return 2e-2 }
+    if file.contains(".F16.") { return 2e-2 }
+    if file.contains(".BF16.") { return 5e-2 }  // llama.cpp rounds activations to bf16 (8-bit mantissa): up to 3.1e-2 here
     return 0.1
 }
 
