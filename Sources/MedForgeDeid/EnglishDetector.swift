@@ -724,6 +724,21 @@ struct EnglishDetector {
         return e
     }
 
+    /// Last token of `First X. Last` / `First X Last`, or nil. Without the period, one of the words must
+    /// be a listed name or written with non-English letters, so `Type A Behavior` stays.
+    func middleInitialNameEnd(from i: Int) -> Int? {
+        let j = i + 1
+        guard j < count, sameLine(j), isWord(j), t[j].length == 1, isUpperLetter(first(j)), !claimed[j] else { return nil }
+        let dotted = isPunct(j + 1, 46) && glued(j + 1)
+        let m = dotted ? j + 2 : j + 1
+        guard m < count, sameLine(m), isTitleCase(m), !claimed[m], !Lexicon.commonWords.contains(keys[m]),
+              orgSuffixLength(m) == 0, !Lexicon.streetSuffixes.contains(keys[m]), !Lexicon.placeEponymHeads.contains(keys[m]) else { return nil }
+        let listed = Lexicon.firstNames.contains(keys[i]) || Lexicon.surnameRank[keys[m]] != nil || nonEnglishLetters(i) || nonEnglishLetters(m)
+        guard dotted || listed else { return nil }
+        if isPunct(m + 1, 45) && glued(m + 1) && glued(m + 2) && isTitleCase(m + 2) { return m + 2 }   // `Smith-Jones`
+        return m
+    }
+
     mutating func detectNames() {
         // Credentials first, so that a dictionary surname does not split `Tanrika Wilber, MD`.
         for i in 0..<count where t[i].kind == .word && !claimed[i] {
@@ -803,9 +818,13 @@ struct EnglishDetector {
                 if e == i && t[i].length <= 2 { continue }   // `Su`, `Ma`: too short to stand alone
                 add(i, e, .name, e > i ? "name-dict" : "first-name-dict"); continue
             }
+            // A middle initial between two capitalised words: `Hanne I. Kreutzmann`, `Elita B Desaulniers`.
+            if isTitleCase(i), !Lexicon.commonWords.contains(k), let e = middleInitialNameEnd(from: i) {
+                add(i, e, .name, "middle-initial"); continue
+            }
             // Two capitalised words mid-sentence where one is a listed name (or written with non-English letters):
-            // `Producer Sölvi Salómonsson`, `a Pálmi Einarsson concert`.
-            if isTitleCase(i), !sentenceStart(i), i + 1 < count, sameLine(i + 1), isTitleCase(i + 1), !claimed[i + 1],
+            // `Producer Sölvi Salómonsson`, `a Pálmi Einarsson concert`; at a sentence start both must be.
+            if isTitleCase(i), !sentenceStart(i) || (nonEnglishLetters(i) && i + 1 < count && nonEnglishLetters(i + 1)), i + 1 < count, sameLine(i + 1), isTitleCase(i + 1), !claimed[i + 1],
                !Lexicon.commonWords.contains(k), !Lexicon.commonWords.contains(keys[i + 1]),
                orgSuffixLength(i + 1) == 0, !Lexicon.streetSuffixes.contains(keys[i + 1]),
                nonEnglishLetters(i) || nonEnglishLetters(i + 1) {
