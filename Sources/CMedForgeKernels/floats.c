@@ -105,26 +105,32 @@ void mf_float_rows(const mf_matrix *w, const float *x, int64_t batch, float *y, 
         }
         return;
     }
-    for (int64_t r = r0; r < r1; r += 2) {
-        const int pair = r + 1 < r1;
-        const float *wr[2];
-        for (int i = 0; i <= pair; i++) {
-            const void *row = (const uint8_t *)w->data + (size_t)(r + i) * w->row_bytes;
-            if (w->type == MF_F32) wr[i] = row;
-            else if (w->type == MF_F16) { widen_f16(row, tmp + i * n, n); wr[i] = tmp + i * n; }
-            else { widen_bf16(row, tmp + i * n, n); wr[i] = tmp + i * n; }
-        }
-        if (!pair) {
-            for (int64_t t = 0; t < batch; t++) y[t * w->rows + r] = dot_f32(wr[0], x + t * n, n);
-            continue;
-        }
-        for (int64_t t = 0; t < batch; t += 4) {
-            float out[2][4];
-            int64_t nt = batch - t < 4 ? batch - t : 4;
-            dots_2x4(wr[0], wr[1], x + t * n, n, nt, out);
-            for (int64_t i = 0; i < nt; i++) {
-                y[(t + i) * w->rows + r] = out[0][i];
-                y[(t + i) * w->rows + r + 1] = out[1][i];
+    // GEMM: tokens in blocks whose activations stay in L2 (~192 KiB) while the rows stream past.
+    int64_t tb = (192 << 10) / (n * (int64_t)sizeof(float));
+    tb = tb < 4 ? 4 : tb & ~(int64_t)3;
+    for (int64_t t0 = 0; t0 < batch; t0 += tb) {
+        const int64_t t1 = t0 + tb < batch ? t0 + tb : batch;
+        for (int64_t r = r0; r < r1; r += 2) {
+            const int pair = r + 1 < r1;
+            const float *wr[2];
+            for (int i = 0; i <= pair; i++) {
+                const void *row = (const uint8_t *)w->data + (size_t)(r + i) * w->row_bytes;
+                if (w->type == MF_F32) wr[i] = row;
+                else if (w->type == MF_F16) { widen_f16(row, tmp + i * n, n); wr[i] = tmp + i * n; }
+                else { widen_bf16(row, tmp + i * n, n); wr[i] = tmp + i * n; }
+            }
+            if (!pair) {
+                for (int64_t t = t0; t < t1; t++) y[t * w->rows + r] = dot_f32(wr[0], x + t * n, n);
+                continue;
+            }
+            for (int64_t t = t0; t < t1; t += 4) {
+                float out[2][4];
+                int64_t nt = t1 - t < 4 ? t1 - t : 4;
+                dots_2x4(wr[0], wr[1], x + t * n, n, nt, out);
+                for (int64_t i = 0; i < nt; i++) {
+                    y[(t + i) * w->rows + r] = out[0][i];
+                    y[(t + i) * w->rows + r + 1] = out[1][i];
+                }
             }
         }
     }

@@ -85,7 +85,7 @@ void mf_quantize_q8a(const float *x, int64_t n, int32_t offset, mf_block_q8a *ou
         float id = amax > 0 ? 127.0f / amax : 0.0f;
         __m256i sum = _mm256_setzero_si256();
         quantize32(xb, id, out[b].qs, &sum, &sum);
-        out[b].d = d;
+        out[b].d = _cvtsh_ss(_cvtss_sh(d, 0));  // llama.cpp stores the activation scale as fp16
         out[b].bias = -offset * hsum8i(sum);
     }
 }

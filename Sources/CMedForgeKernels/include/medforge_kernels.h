@@ -127,6 +127,21 @@ void mf_silu_mul_f32(float *g, const float *u, int64_t n);
 /// y[i] = e^x[i], inputs clamped to [-87.3, 88.3].
 void mf_exp_f32(const float *x, float *y, int64_t n);
 
+// ---------------------------------------------------------------------------------------------
+// bf16 mixed precision (training graph).
+
+/// x rounded to bfloat16 (8-bit significand, round to nearest even) and widened back to float.
+float mf_bf16_round(float x);
+/// 1 when the CPU has AVX512-BF16 (`vdpbf16ps`), so mf_gemm_bf16 takes its vector path.
+int mf_bf16_hardware(void);
+/// c (m, n) += scale * bf16(a) (m, k; row stride lda) @ bf16(b) (k, n; row stride ldb), products accumulated in
+/// float32; c has row stride ldc. AVX512-BF16 when present, else mf_gemm_bf16_ref. Single-threaded.
+void mf_gemm_bf16(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                  float *c, int64_t ldc, float scale);
+/// Plain C reference of mf_gemm_bf16: same rounding, one float accumulator per output summed over k in order.
+void mf_gemm_bf16_ref(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
+                      float *c, int64_t ldc, float scale);
+
 #ifdef __cplusplus
 }
 #endif
