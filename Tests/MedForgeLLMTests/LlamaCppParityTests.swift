@@ -26,13 +26,15 @@ struct LlamaCppGoldens: Decodable {
 /// The goldens use an F32 KV cache, so float32 weights are float32 arithmetic on both sides: we hold 1e-4
 /// (measured: at most 7e-6; llama.cpp's own 1- vs 2-thread difference is 0). F16 weights: llama.cpp rounds
 /// the activations to F16 before each product and we do not, which moves logits by up to 1.2e-2. Quantised
-/// weights: both sides round activations to 8-bit blocks, but not bit-identically (scale rounding), which
-/// moves these random models' logits by up to 8e-2; Q6_K, whose activation rounding matches, agrees to 6e-6.
+/// weights: both sides round activations to 8-bit blocks the same way (Q8_0 scales stored as fp16, as ggml
+/// does), so half of the quantised files agree to 6e-6; in the others a few values land on the other side
+/// of a rounding boundary after tiny float-order differences, which moves these random models' logits by up
+/// to 5e-2 (the fixture README's numpy emulation of llama.cpp shows the same outliers).
 func parityTolerance(_ file: String) -> Float {
     if file.contains(".F32.") { return 1e-4 }
     if file.contains(".F16.") { return 2e-2 }
     if file.contains(".BF16.") { return 5e-2 }  // llama.cpp rounds activations to bf16 (8-bit mantissa): up to 3.1e-2 here
-    return 0.1
+    return 0.06
 }
 
 struct LlamaCppParityTests {

@@ -20,7 +20,8 @@ struct QuantBlockTests {
         #expect(GGMLType.q8_K.blockBytes == MemoryLayout<BlockQ8_K>.size)
     }
 
-    // Guards activation quantisation: each value within half a step, bias = -offset * sum of the int8s.
+    // Guards activation quantisation: each value within half a step of amax/127, the stored scale is that
+    // step rounded to fp16 as llama.cpp stores it (block_q8_0), bias = -offset * sum of the int8s.
     @Test(arguments: [Int32(8), 128])
     func activationBlocksRoundToHalfAStepAndCarryTheirBias(_ offset: Int32) {
         let x = randomActivations(batch: 1, cols: 96, seed: 3)
@@ -29,8 +30,9 @@ struct QuantBlockTests {
         for (b, blk) in blocks.enumerated() {
             let qs = withUnsafeBytes(of: blk.qs) { Array($0.bindMemory(to: Int8.self)) }
             let amax = x[(32 * b)..<(32 * b + 32)].map(abs).max()!
-            #expect(abs(blk.d - amax / 127) <= 1e-7 * amax)
-            for j in 0..<32 { #expect(abs(Float(qs[j]) * blk.d - x[32 * b + j]) <= blk.d / 2 * 1.0001) }
+            let step = amax / 127
+            #expect(blk.d == Float(Float16(step)))
+            for j in 0..<32 { #expect(abs(Float(qs[j]) * step - x[32 * b + j]) <= step / 2 * 1.0001) }
             #expect(blk.bias == -offset * qs.reduce(0) { $0 + Int32($1) })
         }
     }
