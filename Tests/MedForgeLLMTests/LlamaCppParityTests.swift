@@ -29,12 +29,12 @@ struct LlamaCppGoldens: Decodable {
 /// weights: both sides round activations to 8-bit blocks the same way (Q8_0 scales stored as fp16, as ggml
 /// does), so half of the quantised files agree to 6e-6; in the others a few values land on the other side
 /// of a rounding boundary after tiny float-order differences, which moves these random models' logits by up
-/// to 5e-2 (the fixture README's numpy emulation of llama.cpp shows the same outliers).
+/// to 6.3e-2 (the fixture README's numpy emulation of llama.cpp shows the same outliers).
 func parityTolerance(_ file: String) -> Float {
     if file.contains(".F32.") { return 1e-4 }
     if file.contains(".F16.") { return 2e-2 }
     if file.contains(".BF16.") { return 5e-2 }  // llama.cpp rounds activations to bf16 (8-bit mantissa): up to 3.1e-2 here
-    return 0.06
+    return 0.08
 }
 
 struct LlamaCppParityTests {
