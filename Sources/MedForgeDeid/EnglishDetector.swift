@@ -448,12 +448,12 @@ struct EnglishDetector {
                 if suffixAt > i {
                     var end = suffixAt
                     if isPunct(end + 1, 46) && glued(end + 1) { end += 1 }
-                    end = addressBlockEnd(after: unitEnd(after: end))
-                    add(i, end, .address, "street-number")
+                    end = addressBlockEnd(after: addressTailEnd(after: unitEnd(after: unitEnd(after: end))))
+                    add(leadingNumber(before: i), end, .address, "street-number")
                     i = end + 1; continue
                 }
                 if let e = numberedStreetEnd(from: i) {
-                    let end = addressBlockEnd(after: unitEnd(after: e))
+                    let end = addressBlockEnd(after: addressTailEnd(after: unitEnd(after: unitEnd(after: e))))
                     add(i, end, .address, "street-name-number")
                     i = end + 1; continue
                 }
@@ -502,6 +502,18 @@ struct EnglishDetector {
                     if words >= 1, j < count, t[j].kind == .number, sameLine(j), t[j].length <= 4 {
                         add(i, unitEnd(after: j), .address, "street-foreign"); i = j + 1; continue
                     }
+                }
+                // Military mail: `PSC 0413, Box 8144`, `Unit 4719 Box 7394`, `APO AA 61487`.
+                if ["PSC", "CMR", "UNIT"].contains(k), isCapitalised(i), i + 2 < count, t[i + 1].kind == .number, sameLine(i + 1) {
+                    var j = i + 2
+                    if isPunct(j, 44) { j += 1 }
+                    if j + 1 < count, sameLine(j), keys[j] == "BOX", t[j + 1].kind == .number {
+                        add(i, addressBlockEnd(after: j + 1), .address, "military-mail"); i = j + 2; continue
+                    }
+                }
+                if ["APO", "FPO", "DPO"].contains(k), isCapitalised(i), i + 2 < count, isWord(i + 1), t[i + 1].length == 2,
+                   t[i + 2].kind == .number, t[i + 2].length == 5, sameLine(i + 2) {
+                    add(i, i + 2, .address, "military-mail"); i += 3; continue
                 }
                 // `PO Box 123`, `P.O. Box 123`
                 if k == "BOX", i + 1 < count, t[i + 1].kind == .number, i >= 1 {
@@ -552,6 +564,30 @@ struct EnglishDetector {
         var e = j
         if isPunct(e + 1, 46) && glued(e + 1) && (e + 2 >= count || t[e + 2].newlineBefore) { e += 1 }   // `19.`
         return e
+    }
+
+    /// `704 1436 Redbud Drive`: a number just before the house number (building, postcode) joins the address.
+    func leadingNumber(before i: Int) -> Int {
+        let p = i - 1
+        guard p >= 0, t[p].kind == .number, !claimed[p], t[p].length <= 6, !t[i].newlineBefore, t[i].spaceBefore else { return i }
+        return p
+    }
+
+    /// `, Arnsdorf, Germany`, `, Boston, MA 02110`: up to three comma groups of capitalised words (with an
+    /// optional postcode) after a street, while each group is not a common word.
+    func addressTailEnd(after e: Int) -> Int {
+        var end = e
+        var groups = 0
+        while groups < 3, isPunct(end + 1, 44), end + 2 < count, sameLine(end + 2) {
+            var j = end + 2, words = 0
+            while j < count, sameLine(j), words < 3, isWord(j), !claimed[j], isCapitalised(j), !Lexicon.commonWords.contains(keys[j]) || Lexicon.usStates.contains(keys[j]) {
+                words += 1; j += 1
+            }
+            guard words > 0 else { break }
+            if j < count, sameLine(j), let z = postcodeEnd(j) { j = z + 1 }
+            end = j - 1; groups += 1
+        }
+        return end
     }
 
     /// Letter-style address blocks: after a street line, up to three short following lines made of
