@@ -189,6 +189,11 @@ struct EnglishDetector {
                 if t[nx].kind == .number && !claimed[nx] && t[nx].spaceBefore && t[nx].length <= 4 && (t[j].length <= 4 || plusLead) {
                     groups.append(nx); seps.append(32); j = nx; continue
                 }
+                // `345-899-3560x4587`: the tokenizer joins the last group and its extension; it can only end a phone.
+                if groups.count >= 2, t[nx].kind == .punct, nx + 1 < count, glued(nx), glued(nx + 1), first(nx) == 45 || first(nx) == 46,
+                   !claimed[nx + 1], extensionDigits(nx + 1) != nil {
+                    groups.append(nx + 1); seps.append(first(nx)); break
+                }
                 if t[nx].kind == .punct, nx + 1 < count, t[nx + 1].kind == .number, !claimed[nx + 1] {
                     let c = first(nx)
                     if (c == 45 || c == 46 || c == 47) && glued(nx) && glued(nx + 1) {
@@ -239,10 +244,41 @@ struct EnglishDetector {
         return e
     }
 
+    /// Phone classification of a run of digit groups (see `classify`).
+    func phoneClass(_ g: [Int], _ lengths: [Int], _ total: Int, _ allDigits: [Int], _ k: Int, _ allSame: Bool, _ sep: UInt32,
+                    _ cue: PHIType?, _ plus: Bool, _ paren: Bool, _ seps: [UInt32]) -> (PHIType, String, Int)? {
+        let phoneType: PHIType = cue == .fax ? .fax : .phone
+        if total == 11 && allDigits[0] == 1 && allDigits[1] >= 3 && (k == 1 || lengths == [3, 4, 4]) { return (phoneType, "cn-mobile", g[k - 1]) }
+        if k == 2 && (lengths[0] == 3 || lengths[0] == 4) && allDigits[0] == 0 && (lengths[1] == 7 || lengths[1] == 8) { return (phoneType, "cn-landline", g[1]) }
+        if total == 10 && lengths == [3, 3, 4] && (allSame || paren || seps == [41, 45] || seps == [41, 32]) { return (phoneType, "us-phone", g[2]) }
+        if total == 11 && lengths == [1, 3, 3, 4] && allDigits[0] == 1 { return (phoneType, "us-phone", g[3]) }
+        if plus && total >= 8 && total <= 15 { return (phoneType, "intl-phone", g[k - 1]) }
+        if k >= 3 && lengths.allSatisfy({ $0 >= 2 && $0 <= 4 }) && total >= 8 && total <= 12 && !(k == 4 && sep == 46) {
+            return (phoneType, "grouped-phone", g[k - 1])
+        }
+        if (cue == .phone || cue == .fax) && total >= 7 && total <= 15 { return (phoneType, "phone-cue", g[k - 1]) }
+        if let w = previousWord(g[0], window: 3)?.0, w == "PAGER" || w == "BEEPER" || w == "EXT" || w == "X", total >= 4 && total <= 10 {
+            return (.phone, "pager-cue", g[k - 1])
+        }
+        if k == 2 && lengths == [3, 4] && sep == 45 { return (phoneType, "local-phone", g[1]) }
+        return nil
+    }
+
+    /// Digits before the `x` of a glued extension token (`3560x4587` -> 4), or nil.
+    func extensionDigits(_ j: Int) -> Int? {
+        guard j >= 0, j < count, t[j].kind == .alnum, t[j].letters == 1, t[j].digits >= 4 else { return nil }
+        var d = Int(t[j].start)
+        while d < Int(t[j].end) && isASCIIDigit(s[d]) { d += 1 }
+        let lead = d - Int(t[j].start)
+        guard lead >= 3, lead <= 4, s[d] == 120 || s[d] == 88, d + 1 < Int(t[j].end) else { return nil }
+        return lead
+    }
+
     /// Type of a run of digit groups, or nil. `extraEnd` extends a date over a following clock time.
     func classify(_ g: [Int], _ seps: [UInt32]) -> (PHIType, String, Int)? {
-        let lengths = g.map { t[$0].length }
+        let lengths = g.map { extensionDigits($0) ?? t[$0].length }
         let total = lengths.reduce(0, +)
+        let hasExtension = g.contains { extensionDigits($0) != nil }
         let values = g.map { numberValue($0) ?? -1 }
         let k = g.count
         let allSame = seps.allSatisfy { $0 == seps.first }
@@ -280,7 +316,11 @@ struct EnglishDetector {
         if k == 3 && lengths == [3, 2, 4] && allSame && (sep == 45 || sep == 32) {
             if Checksums.validSSN(area: values[0], group: values[1], serial: values[2]) || cue == .ssn { return (.ssn, "ssn", g[2]) }
         }
-        let allDigits = g.flatMap { digits($0) }
+        let allDigits = g.flatMap { j in extensionDigits(j).map { Array(digits(j).prefix($0)) } ?? digits(j) }
+        if hasExtension {   // only a phone can carry an extension
+            guard sep != 47, let r = phoneClass(g, lengths, total, allDigits, k, allSame, sep, cue, plus, paren, seps) else { return nil }
+            return r
+        }
         // Cards: 13-19 digits, whole or in groups of four, passing Luhn.
         if total >= 13 && total <= 19 && (k == 1 || lengths.dropLast().allSatisfy { $0 == 4 } || lengths == [4, 6, 5] || lengths == [4, 6, 4]) && sep != 47 {
             if k == 1 && total == 18 && Checksums.isChineseID18(allDigits.map { Character(String($0)) }) { return (.idCard, "zh-id-checksum", g[0]) }
@@ -288,22 +328,7 @@ struct EnglishDetector {
         }
         if k == 1 && total == 15 && Checksums.isChineseID15(allDigits) && cue != .phone { return (.idCard, "zh-id-legacy", g[0]) }
         // Phones.
-        if sep != 47 {
-            let phoneType: PHIType = cue == .fax ? .fax : .phone
-            if total == 11 && allDigits[0] == 1 && allDigits[1] >= 3 && (k == 1 || lengths == [3, 4, 4]) { return (phoneType, "cn-mobile", g[k - 1]) }
-            if k == 2 && (lengths[0] == 3 || lengths[0] == 4) && allDigits[0] == 0 && (lengths[1] == 7 || lengths[1] == 8) { return (phoneType, "cn-landline", g[1]) }
-            if total == 10 && lengths == [3, 3, 4] && (allSame || paren || seps == [41, 45] || seps == [41, 32]) { return (phoneType, "us-phone", g[2]) }
-            if total == 11 && lengths == [1, 3, 3, 4] && allDigits[0] == 1 { return (phoneType, "us-phone", g[3]) }
-            if plus && total >= 8 && total <= 15 { return (phoneType, "intl-phone", g[k - 1]) }
-            if k >= 3 && lengths.allSatisfy({ $0 >= 2 && $0 <= 4 }) && total >= 8 && total <= 12 && !(k == 4 && sep == 46) {
-                return (phoneType, "grouped-phone", g[k - 1])
-            }
-            if (cue == .phone || cue == .fax) && total >= 7 && total <= 15 { return (phoneType, "phone-cue", g[k - 1]) }
-            if let w = previousWord(g[0], window: 3)?.0, w == "PAGER" || w == "BEEPER" || w == "EXT" || w == "X", total >= 4 && total <= 10 {
-                return (.phone, "pager-cue", g[k - 1])
-            }
-            if k == 2 && lengths == [3, 4] && sep == 45 { return (phoneType, "local-phone", g[1]) }
-        }
+        if sep != 47, let r = phoneClass(g, lengths, total, allDigits, k, allSame, sep, cue, plus, paren, seps) { return r }
         // ZIP codes.
         if (k == 1 && total == 5) || (k == 2 && lengths == [5, 4] && sep == 45) {
             let prevIsState = Lexicon.usStateAbbreviations.contains(prevWord) && previousWord(g[0], window: 1).map({ isAllCaps($0.1) }) == true
@@ -970,6 +995,15 @@ struct EnglishDetector {
                     add(z, e, .zip, "zip")
                 }
                 i = j + 1; continue
+            }
+            // `in Costamezzana 43015`, `from Bjert 6091`: a place outside the gazetteer, known by its postcode.
+            if i >= 1, ["IN", "FROM", "AT", "NEAR"].contains(keys[i - 1]), !Lexicon.commonWords.contains(keys[i]), !camelCase(i) {
+                var e = i
+                while e + 1 < count && e - i < 2 && sameLine(e + 1) && isCapitalised(e + 1) && !claimed[e + 1] { e += 1 }
+                if e + 1 < count, sameLine(e + 1), let z = postcodeEnd(e + 1), t[e + 1].length >= 4, !isYear(e + 1),
+                   z + 1 >= count || t[z + 1].kind != .number, placeMatch(at: i)?.1 != true {
+                    add(i, e, .city, "place-postcode"); add(e + 1, z, .zip, "postcode-place"); i = z + 1; continue
+                }
             }
             if let (e, region) = placeMatch(at: i) {
                 if !eponymousPlace(i, e) {
