@@ -95,6 +95,7 @@ final class Projection {
     let weight: WeightMatrix          // (out, in), GGUF layout
     let bias: [Float]?                // (out,)
     var lora: LoRAAdapter?
+    var precision: MatmulPrecision = .fp32   // of the LoRA products and the x-gradient through W
     var inDim: Int { weight.cols }
     var outDim: Int { weight.rows }
 
@@ -140,24 +141,24 @@ final class Projection {
             mask = m; dropped = d
         }
         let ax = Mat(x.rows, lora.rank)
-        matmulNT(dropped ?? x, lora.a.value, ax, pool: pool)                       // (T, r) = x (T, in) A^T
-        matmulNT(ax, lora.b.value, y, accumulate: true, scale: lora.scale, pool: pool) // y += s (T, r) B^T
+        matmulNT(dropped ?? x, lora.a.value, ax, pool: pool, precision: precision)                       // (T, r) = x (T, in) A^T
+        matmulNT(ax, lora.b.value, y, accumulate: true, scale: lora.scale, pool: pool, precision: precision) // y += s (T, r) B^T
         return Saved(mask: mask, dropped: dropped, ax: ax)
     }
 
     /// Accumulates the adapter gradients and, when `dx` is given, dx (T, in) += dy W + s * (dy B A) masked.
     func backward(_ x: Mat, _ saved: Saved?, _ dy: Mat, _ dx: Mat?, pool: ThreadPool) {
-        if let dx { frozenLinearBackwardInput(weight, dy, dx, pool: pool) }
+        if let dx { frozenLinearBackwardInput(weight, dy, dx, pool: pool, precision: precision) }
         guard let lora, let saved else { return }
         let input = saved.dropped ?? x
         // dB (out, r) += s dy^T (A x);  d(Ax) (T, r) = s dy B;  dA (r, in) += d(Ax)^T x_dropped
-        matmulTN(dy, saved.ax, lora.b.grad, accumulate: true, scale: lora.scale, pool: pool)
+        matmulTN(dy, saved.ax, lora.b.grad, accumulate: true, scale: lora.scale, pool: pool, precision: precision)
         let dax = Mat(x.rows, lora.rank)
-        matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool)
-        matmulTN(dax, input, lora.a.grad, accumulate: true, pool: pool)
+        matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool, precision: precision)
+        matmulTN(dax, input, lora.a.grad, accumulate: true, pool: pool, precision: precision)
         guard let dx else { return }
         let dIn = Mat(x.rows, inDim)
-        matmulNN(dax, lora.a.value, dIn, pool: pool)
+        matmulNN(dax, lora.a.value, dIn, pool: pool, precision: precision)
         if let mask = saved.mask { for i in 0..<dIn.count { dIn.p[i] *= mask.p[i] } }
         dx.add(dIn)
     }

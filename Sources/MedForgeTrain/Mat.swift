@@ -91,20 +91,27 @@ extension Mat {
 }
 
 /// a (m, k) @ b (k, n) -> out (m, n); `accumulate` adds into out.
-func matmulNN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil) {
+func matmulNN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil,
+              precision: MatmulPrecision = .fp32) {
     precondition(a.cols == b.rows && out.rows == a.rows && out.cols == b.cols)
     if !accumulate { out.zero() }
-    gemmAccumulate(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, out.p, scale: scale, pool: pool)
+    switch precision {
+    case .fp32: gemmAccumulate(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, out.p, scale: scale, pool: pool)
+    case .bf16: gemmAccumulateBF16(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, ldb: b.cols, out.p, ldo: out.cols,
+                                   scale: scale, pool: pool)
+    }
 }
 
 /// a (m, k) @ b (n, k)^T -> out (m, n); `accumulate` adds into out.
-func matmulNT(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil) {
+func matmulNT(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil,
+              precision: MatmulPrecision = .fp32) {
     precondition(a.cols == b.cols && out.rows == a.rows && out.cols == b.rows)
-    matmulNN(a, b.transposed(), out, accumulate: accumulate, scale: scale, pool: pool)
+    matmulNN(a, b.transposed(), out, accumulate: accumulate, scale: scale, pool: pool, precision: precision)
 }
 
 /// a (k, m)^T @ b (k, n) -> out (m, n); `accumulate` adds into out.
-func matmulTN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil) {
+func matmulTN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: Float = 1, pool: ThreadPool? = nil,
+              precision: MatmulPrecision = .fp32) {
     precondition(a.rows == b.rows && out.rows == a.cols && out.cols == b.cols)
-    matmulNN(a.transposed(), b, out, accumulate: accumulate, scale: scale, pool: pool)
+    matmulNN(a.transposed(), b, out, accumulate: accumulate, scale: scale, pool: pool, precision: precision)
 }

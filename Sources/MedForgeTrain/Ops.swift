@@ -1,3 +1,4 @@
+import CMedForgeKernels
 import MedForgeTensor
 import MedForgeLLM
 import Foundation
@@ -17,7 +18,8 @@ func frozenLinearForward(_ w: WeightMatrix, _ x: Mat, _ y: Mat, pool: ThreadPool
 /// dx (T, in) += dy (T, out) @ W (out, in). W stays quantized: rows are dequantised 64 at a time into a
 /// small tile and never materialised as a whole; each thread owns a share of the rows and a partial dx.
 /// The tile is consumed in column blocks that stay in cache while every position's gradient row passes over them.
-func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool) {
+/// With `.bf16` each tile goes through the bf16 GEMM (dy and the tile rounded to bf16, float32 accumulation).
+func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool, precision: MatmulPrecision = .fp32) {
     precondition(dy.cols == w.rows && dx.cols == w.cols && dx.rows == dy.rows)
     let T = dy.rows, inDim = w.cols, outDim = w.rows
     let tileRows = 64, blockCols = 256
@@ -33,6 +35,13 @@ func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: Th
         while r0 < range.upperBound {
             let n = min(tileRows, range.upperBound - r0)
             for i in 0..<n { w.row(r0 + i, into: tile + i * inDim) }
+            if precision == .bf16 {
+                // target (T, in) += dy[:, r0..<r0+n] (T, n) @ tile (n, in)
+                mf_gemm_bf16(Int64(T), Int64(inDim), Int64(n), dy.p + r0, Int64(outDim), tile, Int64(inDim),
+                             target.p, Int64(inDim), 1)
+                r0 += n
+                continue
+            }
             var c0 = 0
             while c0 < inDim {
                 let nc = min(blockCols, inDim - c0)

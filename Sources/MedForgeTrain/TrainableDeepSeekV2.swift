@@ -114,6 +114,9 @@ public final class TrainableDeepSeekV2: TrainableModel {
     public let shape: DeepSeekV2Shape
     public let pool: ThreadPool
     public var activationCheckpointing = false
+    public var matmulPrecision: MatmulPrecision = .fp32 {
+        didSet { for b in blocks { for p in b.projections { p.precision = matmulPrecision } } }
+    }
     public let adapters: [AdapterSite]
     let embedding: WeightMatrix, output: WeightMatrix
     let outputNorm: [Float]
@@ -507,7 +510,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
             let dl = routeBackward(tp.routes[t], dWeights: dWeights[t])
             for i in 0..<shape.experts { dLogits[t, i] = dl[i] }
         }
-        frozenLinearBackwardInput(moe.router, dLogits, dx, pool: pool)
+        frozenLinearBackwardInput(moe.router, dLogits, dx, pool: pool, precision: matmulPrecision)
     }
 
     func blockBackward(_ b: Block, _ tp: BlockTape, _ dOut: Mat, rope: RoPETables, needInput: Bool) -> Mat? {
@@ -525,7 +528,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
         let dLatentOut = Mat(T, H * s.kvRank)
         for h in 0..<H {
             let dl = Mat(T, s.kvRank)
-            frozenLinearBackwardInput(b.vB[h], Self.columns(dVals, h * s.valueDim, s.valueDim), dl, pool: pool)
+            frozenLinearBackwardInput(b.vB[h], Self.columns(dVals, h * s.valueDim, s.valueDim), dl, pool: pool, precision: matmulPrecision)
             Self.addColumns(dl, into: dLatentOut, at: h * s.kvRank)
         }
         let dqAbs = Mat(T, H * cw), dKeys = Mat(T, cw), dLatent = Mat(T, s.kvRank)
@@ -533,7 +536,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
         let dq = Mat(T, H * s.qHead)
         for h in 0..<H {
             let dqn = Mat(T, s.nopeDim)
-            frozenLinearBackwardInput(b.kB[h], Self.columns(dqAbs, h * cw, s.kvRank), dqn, pool: pool)
+            frozenLinearBackwardInput(b.kB[h], Self.columns(dqAbs, h * cw, s.kvRank), dqn, pool: pool, precision: matmulPrecision)
             for t in 0..<T {
                 axpy(1, dqn.row(t), dq.row(t) + h * s.qHead, s.nopeDim)
                 axpy(1, dqAbs.row(t) + h * cw + s.kvRank, dq.row(t) + h * s.qHead + s.nopeDim, s.ropeDim)
@@ -622,7 +625,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
         let (logits, inv) = head(x)
         let loss = crossEntropyForwardBackward(logits, targets: targets, weights: weights)
         let dxn = Mat(tokens.count, shape.dim)
-        frozenLinearBackwardInput(output, logits, dxn, pool: pool)
+        frozenLinearBackwardInput(output, logits, dxn, pool: pool, precision: matmulPrecision)
         var dx = Mat(tokens.count, shape.dim)
         rmsNormBackward(x, outputNorm, invRMS: inv, dxn, dx)
         for l in stride(from: blocks.count - 1, through: 0, by: -1) {

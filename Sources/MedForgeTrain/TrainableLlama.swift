@@ -48,6 +48,9 @@ public final class TrainableLlama: TrainableModel {
     public let shape: LlamaShape
     public let pool: ThreadPool
     public var activationCheckpointing = false
+    public var matmulPrecision: MatmulPrecision = .fp32 {
+        didSet { for b in blocks { for p in b.projections { p.precision = matmulPrecision } } }
+    }
     let embedding: WeightMatrix                // token_embd.weight (vocab, dim)
     let outputNorm: [Float]                    // output_norm.weight (dim,)
     let output: WeightMatrix                   // output.weight (vocab, dim), or the embedding when tied
@@ -247,7 +250,7 @@ public final class TrainableLlama: TrainableModel {
         let loss = crossEntropyForwardBackward(logits, targets: targets, weights: weights)
         // Backward: logits now hold dLoss/dlogits.
         let dxn = Mat(tokens.count, shape.dim)
-        frozenLinearBackwardInput(output, logits, dxn, pool: pool)
+        frozenLinearBackwardInput(output, logits, dxn, pool: pool, precision: matmulPrecision)
         var dx = Mat(tokens.count, shape.dim)
         rmsNormBackward(x, outputNorm, invRMS: inv, dxn, dx)
         for l in stride(from: blocks.count - 1, through: 0, by: -1) {

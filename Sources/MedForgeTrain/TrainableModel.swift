@@ -11,6 +11,9 @@ public protocol TrainableModel: AnyObject {
     var adapters: [AdapterSite] { get }
     /// Recompute each block's activations in the backward instead of keeping them (less memory).
     var activationCheckpointing: Bool { get set }
+    /// Precision of the dense float products of forward and backward (LoRA products, x-gradients through the
+    /// base weights); parameters and optimiser state stay float32.
+    var matmulPrecision: MatmulPrecision { get set }
     /// Logits at every position (T, vocab), no tape.
     func logits(_ tokens: [Int]) throws -> Mat
     /// Forward and backward of one sequence: adds d/dθ sum_t weights[t] * -log p(targets[t] | tokens[...t])
