@@ -12,6 +12,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--shared", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data"))
 ap.add_argument("--medforge", default=".build-deid/debug/medforge")
 ap.add_argument("--show")
+ap.add_argument("--context", action="store_true", help="with --show: 40 characters either side")
 args = ap.parse_args()
 
 docs = []
@@ -44,7 +45,8 @@ with open(out, encoding="utf-8") as f:
         for s in json.loads(line)["spans"]:
             counts[s["type"]] += 1
             if args.show == s["type"]:
-                shown[d[s["start"]:s["end"]]] += 1
+                a, b = s["start"], s["end"]
+                shown[(d[max(0, a - 40):a] + "[" + d[a:b] + "]" + d[b:b + 40]).replace("\n", " ") if args.context else d[a:b]] += 1
 total = sum(counts.values())
 print(f"real text: {len(docs)} documents, {chars} characters, {total} spans = {1000 * total / chars:.3f} per 1000 chars")
 for t, n in counts.most_common():

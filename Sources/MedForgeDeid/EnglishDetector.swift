@@ -934,10 +934,13 @@ struct EnglishDetector {
         return best
     }
 
-    /// `IgA`, `PaO`: an upper-case letter after a lower-case one ends the word, so it is an abbreviation.
+    /// `IgA`, `PaO`, `ACMaster`: an upper-case letter ending a mixed-case word, or two capitals before
+    /// lower-case letters, mark an abbreviation or a product name.
     func camelCase(_ i: Int) -> Bool {
-        let e = Int(t[i].end) - 1
-        return t[i].length >= 2 && isUpperLetter(s[e]) && isWordLetter(s[e - 1]) && !isUpperLetter(s[e - 1])
+        let a = Int(t[i].start), e = Int(t[i].end) - 1
+        guard t[i].length >= 2 else { return false }
+        if isUpperLetter(s[e]) && isWordLetter(s[e - 1]) && !isUpperLetter(s[e - 1]) { return true }
+        return t[i].length >= 3 && isUpperLetter(s[a]) && isUpperLetter(s[a + 1]) && !isAllCaps(i)
     }
 
     /// `Norwalk virus`, `Framingham score`, `Declaration of Helsinki`: a place name inside a term.
@@ -948,6 +951,7 @@ struct EnglishDetector {
             j += 1
         }
         if isPunct(b + 1, 39) || isPunct(b + 1, 0x2019) { return true }   // possessive: an eponym or a name
+        if b + 1 < count, keys[b + 1] == "ET" { return true }            // `Ruiz et al.`: an author
         if a >= 2, keys[a - 1] == "OF", Lexicon.placeEponymHeads.contains(keys[a - 2]) { return true }
         return false
     }
@@ -970,7 +974,10 @@ struct EnglishDetector {
 
     /// Last token of a postcode at `j`: 3-5 digits, optionally `-` and up to four more (`53-320`, `3610-123`).
     func postcodeEnd(_ j: Int) -> Int? {
-        guard j < count, t[j].kind == .number, !claimed[j], t[j].length >= 3 && t[j].length <= 5 else { return nil }
+        guard j < count, t[j].kind == .number, !claimed[j], t[j].length >= 3 && t[j].length <= 5, !isYear(j) else { return nil }
+        // `160.4`, `3637-infected`, `45%`: a quantity, not a postcode.
+        if glued(j + 1), isPunct(j + 1, 46) || isPunct(j + 1, 37) || isPunct(j + 1, 44), j + 2 < count, t[j + 2].kind == .number, glued(j + 2) { return nil }
+        if glued(j + 1), isPunct(j + 1, 45) || isPunct(j + 1, 37), j + 2 >= count || t[j + 2].kind != .number { return nil }
         if j + 2 < count, isPunct(j + 1, 45), glued(j + 1), glued(j + 2), t[j + 2].kind == .number, t[j + 2].length <= 4, !claimed[j + 2] { return j + 2 }
         return j
     }
@@ -997,7 +1004,8 @@ struct EnglishDetector {
                 i = j + 1; continue
             }
             // `in Costamezzana 43015`, `from Bjert 6091`: a place outside the gazetteer, known by its postcode.
-            if i >= 1, ["IN", "FROM", "AT", "NEAR"].contains(keys[i - 1]), !Lexicon.commonWords.contains(keys[i]), !camelCase(i) {
+            if i >= 1, ["IN", "FROM", "AT", "NEAR"].contains(keys[i - 1]), !Lexicon.commonWords.contains(keys[i]), !camelCase(i),
+               !(isAllCaps(i) && t[i].length <= 4) {
                 var e = i
                 while e + 1 < count && e - i < 2 && sameLine(e + 1) && isCapitalised(e + 1) && !claimed[e + 1] { e += 1 }
                 if e + 1 < count, sameLine(e + 1), let z = postcodeEnd(e + 1), t[e + 1].length >= 4, !isYear(e + 1),

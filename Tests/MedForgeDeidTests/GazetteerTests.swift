@@ -46,11 +46,20 @@ struct GazetteerTests {
         "Doses of 12 Weeks 3 were given.",
         "Lot 2021-11-3x5 was used.",
         "Rates rose in NHANES 2005 and in Cohort 1990.",
+        "Eyes were measured with the ACMaster device.",
         "Figure 2 Panel 3 shows the curve.",
         "Type A Behavior was common; Hepatitis B Virus was absent.",
     ])
     func termsThatLookLikePlacesAreNotFlagged(text: String) {
         #expect(!found(text).contains { [.city, .zip, .address, .name].contains($0.1) }, "\(found(text))")
+    }
+
+    // Guards postcodes: a decimal after a place name is a rate, not a ZIP, though the place itself is reported.
+    @Test func decimalAfterPlaceIsNotAPostcode() {
+        let spans = found("Incidence in Brindisi 160.4 (95% CI) was high.")
+        #expect(spans.contains { $0.0 == "Brindisi" && $0.1 == .city })
+        #expect(!spans.contains { $0.1 == .zip })
+        #expect(!found("We searched the Cochrane Library.").contains { $0.1 == .city })
     }
 
     // Guards the Safe Harbor place policy in evaluation: a country is retyped, a city keeps GPE.
