@@ -46,7 +46,7 @@ public struct Deidentifier: Sendable {
     /// Builds the dictionaries once, at construction, so no document pays for it.
     static func loadLexicons() {
         _ = Lexicon.surnameRank.count + Lexicon.firstNames.count + Lexicon.commonWords.count
-        _ = Gazetteer.places.count + Gazetteer.regions.count + Gazetteer.multiWordStarts.count
+        _ = Lexicon.internationalFirstNames.count + Gazetteer.places.count + Gazetteer.regions.count + Gazetteer.multiWordStarts.count
         _ = ChineseLexicon.cueStarts.count + SurrogateGenerator.surnames.count + SurrogateGenerator.firstNames.count
     }
 

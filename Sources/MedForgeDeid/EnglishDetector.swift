@@ -794,7 +794,7 @@ struct EnglishDetector {
         let m = dotted ? j + 2 : j + 1
         guard m < count, sameLine(m), isTitleCase(m), !claimed[m], !Lexicon.commonWords.contains(keys[m]),
               orgSuffixLength(m) == 0, !Lexicon.streetSuffixes.contains(keys[m]), !Lexicon.placeEponymHeads.contains(keys[m]) else { return nil }
-        let listed = Lexicon.firstNames.contains(keys[i]) || Lexicon.surnameRank[keys[m]] != nil || nonEnglishLetters(i) || nonEnglishLetters(m)
+        let listed = Lexicon.firstNames.contains(keys[i]) || Lexicon.internationalFirstNames.contains(keys[i]) || Lexicon.surnameRank[keys[m]] != nil || nonEnglishLetters(i) || nonEnglishLetters(m)
         guard dotted || listed else { return nil }
         if isPunct(m + 1, 45) && glued(m + 1) && glued(m + 2) && isTitleCase(m + 2) { return m + 2 }   // `Smith-Jones`
         return m
@@ -878,6 +878,12 @@ struct EnglishDetector {
                 let e = nameEnd(from: i, strict: true) ?? i
                 if e == i && t[i].length <= 2 { continue }   // `Su`, `Ma`: too short to stand alone
                 add(i, e, .name, e > i ? "name-dict" : "first-name-dict"); continue
+            }
+            // An international given name before a capitalised word: `Tomomi Nishiyama`, `Weronika Martinsen`.
+            if isTitleCase(i), Lexicon.internationalFirstNames.contains(k), i + 1 < count, sameLine(i + 1), isTitleCase(i + 1),
+               !claimed[i + 1], !Lexicon.commonWords.contains(keys[i + 1]), orgSuffixLength(i + 1) == 0, !camelCase(i + 1),
+               !Lexicon.streetSuffixes.contains(keys[i + 1]), !Lexicon.placeEponymHeads.contains(keys[i + 1]) {
+                add(i, max(i + 1, nameEnd(from: i, maxWords: 3, strict: true) ?? i + 1), .name, "given-name-pair"); continue
             }
             // A middle initial between two capitalised words: `Hanne I. Kreutzmann`, `Elita B Desaulniers`.
             if isTitleCase(i), !Lexicon.commonWords.contains(k), let e = middleInitialNameEnd(from: i) {

@@ -1,5 +1,6 @@
 // Word lists the English detectors consult. Keys are upper-case. Name lists come from the
-// US Census 1990 files embedded in NameLists.swift; everything else here is hand-written.
+// US Census 1990 files embedded in NameLists.swift and the international given names in
+// GivenNameLists.swift; place names are in Gazetteer; everything else here is hand-written.
 
 enum Lexicon {
     static func words(_ text: String) -> Set<String> {
@@ -7,6 +8,8 @@ enum Lexicon {
     }
 
     static let firstNames: Set<String> = words(NameLists.firstNames).subtracting(commonWords)
+    /// Given names from many countries (GivenNameLists.swift), trusted only before a second capitalised word.
+    static let internationalFirstNames: Set<String> = words(GivenNameLists.international).subtracting(commonWords)
 
     /// Surname -> frequency rank (1 = most common).
     static let surnameRank: [String: Int] = {

@@ -30,6 +30,7 @@ struct GazetteerTests {
         ("Discussed with Hanne I. Kreutzmann today.", "Hanne I. Kreutzmann", .name),
         ("Directed by: Szabina J Gelencsér", "Szabina J Gelencsér", .name),
         ("Šárka Ottová called back.", "Šárka Ottová", .name),
+        ("Spoke with Tomomi Nishiyama about the results.", "Tomomi Nishiyama", .name),
         ("He worked for Roche Diagnostics GmbH until May.", "Roche Diagnostics GmbH", .organization),
     ])
     func placesPostcodesStreetsAndPhonesAreFound(text: String, expected: String, type: PHIType) {
