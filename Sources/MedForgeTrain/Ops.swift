@@ -18,11 +18,12 @@ func frozenLinearForward(_ w: WeightMatrix, _ x: Mat, _ y: Mat, pool: ThreadPool
 /// dx (T, in) += dy (T, out) @ W (out, in). W stays quantized: rows are dequantised 64 at a time into a
 /// small tile and never materialised as a whole; each thread owns a share of the rows and a partial dx.
 /// The tile is consumed in column blocks that stay in cache while every position's gradient row passes over them.
-/// With `.bf16` each tile goes through the bf16 GEMM (dy and the tile rounded to bf16, float32 accumulation).
+/// With `.bf16` each tile goes through the bf16 GEMM (dy and the tile rounded to bf16, float32 accumulation) with
+/// 256-row tiles: dx is read and written once per tile, so deeper tiles cut its memory traffic.
 func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool, precision: MatmulPrecision = .fp32) {
     precondition(dy.cols == w.rows && dx.cols == w.cols && dx.rows == dy.rows)
     let T = dy.rows, inDim = w.cols, outDim = w.rows
-    let tileRows = 64, blockCols = 256
+    let tileRows = precision == .bf16 ? 256 : 64, blockCols = 256
     let partials = (1..<pool.threads).map { _ in Mat(T, inDim) }
     pool.run { ith, nth in
         let target = ith == 0 ? dx : partials[ith - 1]
@@ -30,7 +31,7 @@ func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: Th
         let zeros = UnsafeMutablePointer<Float>.allocate(capacity: tileRows)
         zeros.initialize(repeating: 0, count: tileRows)
         defer { tile.deallocate(); zeros.deallocate() }
-        let range = ThreadPool.chunk(outDim, ith, nth, granule: tileRows)
+        let range = ThreadPool.chunk(outDim, ith, nth, granule: 64)
         var r0 = range.lowerBound
         while r0 < range.upperBound {
             let n = min(tileRows, range.upperBound - r0)
