@@ -681,7 +681,10 @@ struct EnglishDetector {
                     var j = i + 1
                     if j < count && (keys[j] == "AT" || keys[j] == "BY" || keys[j] == "FOR" || isPunct(j, 58)) { j += 1 }
                     let a = j
-                    while j < count && sameLine(j) && j - a < 5 && isCapitalised(j) && !claimed[j] { j += 1 }
+                    while j < count && sameLine(j) && j - a < 5 && isCapitalised(j) && !claimed[j] {
+                        j += 1
+                        if isPunct(j, 45) && glued(j) && glued(j + 1) && isCapitalised(j + 1) { j += 1 }   // `Ellis-Ingram`
+                    }
                     if j > a { add(a, j - 1, .organization, "org-cue"); i = j; continue }
                 }
                 i += 1; continue
@@ -882,7 +885,7 @@ struct EnglishDetector {
             // An international given name before a capitalised word: `Tomomi Nishiyama`, `Weronika Martinsen`.
             if isTitleCase(i), Lexicon.internationalFirstNames.contains(k), i + 1 < count, sameLine(i + 1), isTitleCase(i + 1),
                !claimed[i + 1], !Lexicon.commonWords.contains(keys[i + 1]), orgSuffixLength(i + 1) == 0, !camelCase(i + 1),
-               !Lexicon.streetSuffixes.contains(keys[i + 1]), !Lexicon.placeEponymHeads.contains(keys[i + 1]) {
+               !Lexicon.streetSuffixes.contains(keys[i + 1]), !eponymousPlace(i, i) {   // not `Mattis Dementia Rating Scale`
                 add(i, max(i + 1, nameEnd(from: i, maxWords: 3, strict: true) ?? i + 1), .name, "given-name-pair"); continue
             }
             // A middle initial between two capitalised words: `Hanne I. Kreutzmann`, `Elita B Desaulniers`.

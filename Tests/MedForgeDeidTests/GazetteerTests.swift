@@ -31,6 +31,7 @@ struct GazetteerTests {
         ("Directed by: Szabina J Gelencsér", "Szabina J Gelencsér", .name),
         ("Šárka Ottová called back.", "Šárka Ottová", .name),
         ("Spoke with Tomomi Nishiyama about the results.", "Tomomi Nishiyama", .name),
+        ("I work for Ellis-Ingram now.", "Ellis-Ingram", .organization),
         ("He worked for Roche Diagnostics GmbH until May.", "Roche Diagnostics GmbH", .organization),
     ])
     func placesPostcodesStreetsAndPhonesAreFound(text: String, expected: String, type: PHIType) {
