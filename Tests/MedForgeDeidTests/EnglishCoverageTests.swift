@@ -1,7 +1,8 @@
 import Testing
 @testable import MedForgeDeid
 
-struct GazetteerTests {
+// Coverage added with the gazetteer, given-name, street, postcode, phone-extension and firm-name rules.
+struct EnglishCoverageTests {
     let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
 
     func found(_ text: String) -> [(String, PHIType)] {
