@@ -31,7 +31,8 @@ def load(name):
 cities = set()
 for c in load("cities5000.json").values():
     for n in {c["name"]}:
-        if ok(n) and not (" " not in n and "-" not in n and n.lower() in english_lower):
+        # `Country Club` (Florida) reads as a facility in `Where: Beerze Country Club`.
+        if ok(n) and not (" " not in n and "-" not in n and n.lower() in english_lower) and not n.endswith(" Club"):
             cities.add(key(n))
 counties = set()
 for c in load("us_counties.json"):

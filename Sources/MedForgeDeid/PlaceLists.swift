@@ -2,7 +2,7 @@
 // Do not edit by hand. Upper-case names, one a line.
 
 enum PlaceLists {
-    /// Cities and towns with at least 5000 inhabitants, minus ordinary English words (60750 names, one a line).
+    /// Cities and towns with at least 5000 inhabitants, minus ordinary English words (60748 names, one a line).
     static let cities = """
     A CORUñA
     A DOS CUNHADOS
@@ -12361,7 +12361,6 @@ enum PlaceLists {
     COULSDON
     COUNCIL BLUFFS
     COUNTESTHORPE
-    COUNTRY CLUB
     COUNTRY CLUB ESTATES
     COUNTRY CLUB HILLS
     COUNTRY HILLS WEST
@@ -54093,7 +54092,6 @@ enum PlaceLists {
     TROOZ
     TROPARëVO
     TROPEA
-    TROPHY CLUB
     TROPICAL GARDENS
     TROPICANA INDAH
     TROSA
