@@ -1044,6 +1044,7 @@ struct EnglishDetector {
             if j < count && ["IN", "TO", "AT", "FROM", "OF", "NEAR"].contains(keys[j]) { j += 1 }
             let a = j
             if let (_, region) = placeMatch(at: a), region { continue }   // `traveled to Italy`: not PHI
+            if a < count, isWord(a), camelCase(a) || (isAllCaps(a) && t[a].length <= 4) { continue }   // `based on DILI`: an acronym
             while j < count && sameLine(j) && j - a < 3 && isCapitalised(j) && !claimed[j] && !Lexicon.weekdays.contains(keys[j]) { j += 1 }
             if j > a { add(a, j - 1, .city, "place-cue") }
         }

@@ -17,6 +17,8 @@ enum Gazetteer {
     /// Countries and US states: context only, never reported.
     static let regions: Set<String> = lines(PlaceLists.countries).union(lines(PlaceLists.usStates))
         .union(["UNITED STATES", "UNITED KINGDOM", "USA", "UK", "ENGLAND", "SCOTLAND", "WALES"])
+        .union(["AFRICA", "ASIA", "EUROPE", "OCEANIA", "ANTARCTICA", "NORTH AMERICA", "SOUTH AMERICA", "CENTRAL AMERICA",
+                "LATIN AMERICA", "MIDDLE EAST", "SCANDINAVIA", "CARIBBEAN"])   // continents and regions: not PHI either
 
     /// First words of the multi-word names in either list, so longer keys are only built when one can match.
     static let multiWordStarts: Set<String> = {

@@ -46,6 +46,8 @@ struct EnglishCoverageTests {
         "Risk was estimated with the Framingham Heart Study equation.",
         "An outbreak of Norwalk virus was reported.",
         "The trial enrolled patients in Italy and Texas.",
+        "Most participants were born in Latin America.",
+        "Studies based in TTT programs were pooled.",
         "Doses of 12 Weeks 3 were given.",
         "Lot 2021-11-3x5 was used.",
         "Rates rose in NHANES 2005 and in Cohort 1990.",
