@@ -141,7 +141,7 @@ enum Lexicon {
     static let orgCueWords: Set<String> = words("EMPLOYER WORKS WORK WORKED WORKING EMPLOYED")
 
     /// Phrases after which capitalised words are a place (`lives in Springfield`).
-    static let placeCueWords: Set<String> = words("LIVES RESIDES RESIDENT MOVED BORN NATIVE TRAVELED TRAVELLED TRAVELING TRAVELLING TRIP ARRIVED RELOCATED HOMETOWN VISITING BASED RETURNED FLEW")
+    static let placeCueWords: Set<String> = words("LIVES RESIDES RESIDENT MOVED BORN NATIVE TRAVELED TRAVELLED TRAVELING TRAVELLING TRIP ARRIVED RELOCATED HOMETOWN VISITING BASED RETURNED FLEW GREW ORIGINALLY RAISED")
 
     static let usStateAbbreviations: Set<String> = words("""
     AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC

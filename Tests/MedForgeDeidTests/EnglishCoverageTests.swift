@@ -15,6 +15,8 @@ struct EnglishCoverageTests {
         ("She grew up in Lappeenranta and moved here.", "Lappeenranta", PHIType.city),
         ("Transferred from Alcalá de Henares last week.", "Alcalá de Henares", .city),
         ("Visited family in Buenos Aires.", "Buenos Aires", .city),
+        ("He grew up in Remniku before moving.", "Remniku", .city),
+        ("She is originally from Marindia.", "Marindia", .city),
         ("Returned from OULU, Finland 80896 yesterday.", "80896", .zip),
         ("Mail: Aalborg NO 9100", "9100", .zip),
         ("Her sister lives in Costamezzana 43015 now.", "43015", .zip),
