@@ -81,13 +81,15 @@ def main():
     shape = [str(x) for x in shape]
     results = {"shape": vars(a)}
     med = lambda r: statistics.median(r[2:] if len(r) > 3 else r)
-    for q in ["F32", "Q8_0"]:
-        path = os.path.join(tmp, f"bench.{q}.gguf"); write_gguf(path, a, q)
+    for q, extra in [("F32", []), ("Q8_0", []), ("Q8_0", ["--bf16"])]:
+        path = os.path.join(tmp, f"bench.{q}.gguf")
+        if not os.path.exists(path): write_gguf(path, a, q)
+        tag = q + ("_bf16" if extra else "")
         out, rss = timed([a.medforge, "finetune", "--model", path, "--tokenizer", a.tokenizer, "--data", a.data,
                           "--steps", str(a.steps), "--batch-size", str(a.batch), "--seq-len", str(a.seq), "--lora-rank", str(a.rank),
-                          "--lora-alpha", str(2 * a.rank), "--threads", str(a.threads), "--out", os.path.join(tmp, "out" + q)])
+                          "--lora-alpha", str(2 * a.rank), "--threads", str(a.threads), "--out", os.path.join(tmp, "out" + tag)] + extra)
         rates = [json.loads(l)["tokens_per_s"] for l in out.splitlines() if '"tokens_per_s"' in l]
-        results[f"medforge_{q}"] = {"tokens_per_s": med(rates), "peak_rss_gb": rss / 1e9}
+        results[f"medforge_{tag}"] = {"tokens_per_s": med(rates), "peak_rss_gb": rss / 1e9}
     for mode in ["fp32", "bf16"]:
         out, rss = timed([sys.executable, __file__, "--torch-worker", mode] + shape)
         results[f"pytorch_peft_{mode}"] = {"tokens_per_s": med(json.loads(out.strip().splitlines()[-1])["rates"]), "peak_rss_gb": rss / 1e9}
