@@ -47,7 +47,7 @@ public struct LlamaConfiguration: Codable, Sendable, Equatable {
 
 /// Decoder-only transformer with grouped-query attention and SwiGLU (llama, qwen2).
 /// Block: h = x + attn(norm(x)); out = h + ffn(norm(h)).
-public final class LlamaModel: LanguageModel {
+public final class LlamaModel: PreNormDecoder {
     public let architecture: String
     public let config: LlamaConfiguration
     public let pool: ThreadPool
@@ -109,37 +109,17 @@ public final class LlamaModel: LanguageModel {
         return KVCache(layers: layers.count, capacity: min(capacity, contextLength), keyWidth: kw, valueWidth: kw)
     }
 
-    public func forward(_ tokens: [Int], cache: KVCache, logits: UnsafeMutablePointer<Float>) throws {
-        let T = tokens.count, d = config.hidden_size
-        guard T > 0 else { return }
-        for t in tokens where t < 0 || t >= vocabularySize { throw ModelError.tokenOutOfRange(t, vocabulary: vocabularySize) }
-        try cache.reserve(T)
-        let p0 = cache.count
-        let x = scratch.get("x", T * d), xn = scratch.get("xn", T * d), y = scratch.get("y", T * d)
-        for (t, tok) in tokens.enumerated() { embedding.row(tok, into: x + t * d) }
-        let eps = config.rms_norm_eps
-        let half = rope.dims / 2
-        let cs = scratch.get("rope.cos", T * half), sn = scratch.get("rope.sin", T * half)
-        rope.table(p0: p0, T: T, cos: cs, sin: sn)
-        for (l, layer) in layers.enumerated() {
-            layer.attnNorm.withUnsafeBufferPointer { w in
-                pool.parallelFor(T, granule: 1, minimumPerThread: 8) { r in
-                    for t in r { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
-                }
-            }
-            layer.attn.forward(xn, T: T, p0: p0, layer: l, cache: cache, out: y, cs: cs, sn: sn, scratch: scratch, pool: pool)
-            addInPlace(x, y, T * d)
-            layer.ffnNorm.withUnsafeBufferPointer { w in
-                pool.parallelFor(T, granule: 1, minimumPerThread: 8) { r in
-                    for t in r { rmsNorm(x + t * d, w.baseAddress!, xn + t * d, d, eps: eps) }
-                }
-            }
-            layer.ffn.forward(xn, T: T, out: y, scratch: scratch, pool: pool)
-            addInPlace(x, y, T * d)
-        }
-        cache.advance(T)
-        let last = x + (T - 1) * d
-        outputNorm.withUnsafeBufferPointer { rmsNorm(last, $0.baseAddress!, xn, d, eps: eps) }
-        output.matmul(xn, batch: 1, logits, pool: pool)
+    // PreNormDecoder
+    var hiddenSize: Int { config.hidden_size }
+    var normEps: Float { config.rms_norm_eps }
+    var layerCount: Int { layers.count }
+    func attentionNorm(_ l: Int) -> [Float] { layers[l].attnNorm }
+    func ffnNorm(_ l: Int) -> [Float] { layers[l].ffnNorm }
+    func attention(_ l: Int, _ xn: UnsafePointer<Float>, T: Int, p0: Int, cache: KVCache,
+                   out: UnsafeMutablePointer<Float>, cs: UnsafePointer<Float>, sn: UnsafePointer<Float>) {
+        layers[l].attn.forward(xn, T: T, p0: p0, layer: l, cache: cache, out: out, cs: cs, sn: sn, scratch: scratch, pool: pool)
+    }
+    func feedForward(_ l: Int, _ xn: UnsafePointer<Float>, T: Int, out: UnsafeMutablePointer<Float>) {
+        layers[l].ffn.forward(xn, T: T, out: out, scratch: scratch, pool: pool)
     }
 }
