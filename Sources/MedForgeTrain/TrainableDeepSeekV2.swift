@@ -291,35 +291,11 @@ public final class TrainableDeepSeekV2: TrainableModel {
     }
 
     func finishRoute(probs: [Float], select: inout [Float]) -> Route {
-        let n = shape.experts
-        if shape.groups > 1 && shape.groupsUsed < shape.groups {
-            let per = n / shape.groups
-            var groupScores = [Float](repeating: 0, count: shape.groups)
-            for g in 0..<shape.groups {
-                var b1 = -Float.infinity, b2 = -Float.infinity
-                for i in (g * per)..<((g + 1) * per) {
-                    let v = select[i]
-                    if v > b1 { b2 = b1; b1 = v } else if v > b2 { b2 = v }
-                }
-                groupScores[g] = per >= 2 ? b1 + b2 : b1
-            }
-            for _ in 0..<(shape.groups - shape.groupsUsed) {
-                var worst = -1
-                for g in 0..<shape.groups where groupScores[g] > -.infinity {
-                    if worst < 0 || groupScores[g] <= groupScores[worst] { worst = g }
-                }
-                groupScores[worst] = -.infinity
-                for i in (worst * per)..<((worst + 1) * per) { select[i] = -.infinity }
-            }
-        }
-        var chosen: [Int] = [], sum: Float = 0
-        for _ in 0..<shape.topK {
-            var best = -1
-            for i in 0..<n where select[i] > -.infinity && (best < 0 || select[i] > select[best]) { best = i }
-            if best < 0 { best = 0 }
-            chosen.append(best); sum += probs[best]
-            select[best] = -.infinity
-        }
+        var groupScores = [Float](repeating: 0, count: max(1, shape.groups))
+        var chosen = [Int](repeating: 0, count: shape.topK)
+        selectExperts(&select, groups: shape.groups, groupsUsed: shape.groupsUsed, topK: shape.topK,
+                      groupScores: &groupScores, into: &chosen)
+        let sum = chosen.reduce(Float(0)) { $0 + probs[$1] }
         let norm: Float = shape.normalize && sum > 0 ? 1 / sum : 1
         return Route(experts: chosen, weights: chosen.map { probs[$0] * norm * shape.routedScale }, probs: probs, chosenSum: sum)
     }

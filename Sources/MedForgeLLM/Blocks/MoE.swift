@@ -40,6 +40,7 @@ final class MoE {
     private lazy var select = [Float](repeating: 0, count: experts.count)
     private lazy var groupScores = [Float](repeating: 0, count: max(1, options.groups))
     private lazy var chosen = [(expert: Int, weight: Float)](repeating: (0, 0), count: options.topK)
+    private lazy var chosenIndex = [Int](repeating: 0, count: options.topK)
 
     /// Picks experts and weights for one token from its router logits (nExperts,). The result is valid until the next call.
     func route(_ logits: UnsafePointer<Float>) -> ArraySlice<(expert: Int, weight: Float)> {
@@ -55,36 +56,13 @@ final class MoE {
             for i in 0..<n { probs[i] = 1 / (1 + expf(-logits[i])) }
         }
         for i in 0..<n { select[i] = probs[i] + (selectionBias?[i] ?? 0) }
-        if options.groups > 1 && options.groupsUsed < options.groups {
-            // Keep the `groupsUsed` groups whose two best selection scores sum highest; mask the rest.
-            let per = n / options.groups
-            for g in 0..<options.groups {
-                var b1 = -Float.infinity, b2 = -Float.infinity
-                for i in (g * per)..<((g + 1) * per) {
-                    let v = select[i]
-                    if v > b1 { b2 = b1; b1 = v } else if v > b2 { b2 = v }
-                }
-                groupScores[g] = per >= 2 ? b1 + b2 : b1
-            }
-            for _ in 0..<(options.groups - options.groupsUsed) {
-                // Drop the weakest remaining group (the later one on ties).
-                var worst = -1
-                for g in 0..<options.groups where groupScores[g] > -.infinity {
-                    if worst < 0 || groupScores[g] <= groupScores[worst] { worst = g }
-                }
-                groupScores[worst] = -.infinity
-                for i in (worst * per)..<((worst + 1) * per) { select[i] = -.infinity }
-            }
-        }
-        // Top-k by selection score (first index wins ties), by repeated selection: k is small.
+        selectExperts(&select, groups: options.groups, groupsUsed: options.groupsUsed, topK: options.topK,
+                      groupScores: &groupScores, into: &chosenIndex)
         var sum: Float = 0
         for k in 0..<options.topK {
-            var best = -1
-            for i in 0..<n where select[i] > -.infinity && (best < 0 || select[i] > select[best]) { best = i }
-            if best < 0 { best = 0 }
-            chosen[k] = (best, probs[best])
-            sum += probs[best]
-            select[best] = -.infinity
+            let e = chosenIndex[k]
+            chosen[k] = (e, probs[e])
+            sum += probs[e]
         }
         let norm: Float = options.normalize && sum > 0 ? 1 / sum : 1
         for k in 0..<options.topK { chosen[k].weight *= norm * options.scale }
@@ -111,5 +89,40 @@ final class MoE {
             experts[e].forward(xs, T: list.count, out: ys, scratch: scratch, pool: pool, tag: "moe.expert")
             for (i, a) in list.enumerated() { axpy(a.weight, ys + i * dim, out + a.token * dim, dim) }
         }
+    }
+}
+
+/// DeepSeek's expert selection from selection scores (E,): when `groups` > 1, keeps the `groupsUsed` groups
+/// whose two best scores sum highest (dropping the weakest, the later one on ties) and masks the rest; then
+/// writes the `topK` best experts (first index on ties) into `chosen[0..<topK]`. Overwrites `select`.
+/// Shared by inference and training so both route identically.
+public func selectExperts(_ select: inout [Float], groups: Int, groupsUsed: Int, topK: Int,
+                          groupScores: inout [Float], into chosen: inout [Int]) {
+    let n = select.count
+    if groups > 1 && groupsUsed < groups {
+        let per = n / groups
+        for g in 0..<groups {
+            var b1 = -Float.infinity, b2 = -Float.infinity
+            for i in (g * per)..<((g + 1) * per) {
+                let v = select[i]
+                if v > b1 { b2 = b1; b1 = v } else if v > b2 { b2 = v }
+            }
+            groupScores[g] = per >= 2 ? b1 + b2 : b1
+        }
+        for _ in 0..<(groups - groupsUsed) {
+            var worst = -1
+            for g in 0..<groups where groupScores[g] > -.infinity {
+                if worst < 0 || groupScores[g] <= groupScores[worst] { worst = g }
+            }
+            groupScores[worst] = -.infinity
+            for i in (worst * per)..<((worst + 1) * per) { select[i] = -.infinity }
+        }
+    }
+    for k in 0..<topK {
+        var best = -1
+        for i in 0..<n where select[i] > -.infinity && (best < 0 || select[i] > select[best]) { best = i }
+        if best < 0 { best = 0 }
+        chosen[k] = best
+        select[best] = -.infinity
     }
 }
