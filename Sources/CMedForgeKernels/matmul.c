@@ -143,3 +143,121 @@ int mf_matmul(mf_pool *pool, const mf_matrix *w, const float *x, int64_t batch, 
     mf_pool_run(pool, matmul_task, &j);
     return 1;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Several single-token products in one pool run (decode: q/k/v, gate/up, the chosen experts).
+// Each item's activations are quantised once (items sharing x and format share the blocks); then
+// the chunks of all items are handed out from one counter, so the threads meet once instead of
+// once per matrix and no thread idles at the end of each small matrix.
+
+#define MF_MANY_MAX 64
+
+typedef struct {
+    job jobs[MF_MANY_MAX];
+    int64_t first_chunk[MF_MANY_MAX + 1];  // prefix sums of each item's chunk count
+    int n;
+    _Atomic int64_t next;
+} many_job;
+
+static void many_task(void *ctx, int ith, int nth) {
+    (void)ith; (void)nth;
+    many_job *m = ctx;
+    const int64_t total = m->first_chunk[m->n];
+    int k = 0;
+    for (;;) {
+        int64_t c = atomic_fetch_add_explicit(&m->next, 1, memory_order_relaxed);
+        if (c >= total) return;
+        while (c >= m->first_chunk[k + 1]) k++;  // chunks are claimed in increasing order
+        const job *j = &m->jobs[k];
+        int64_t lo = (c - m->first_chunk[k]) * j->chunk;
+        int64_t hi = lo + j->chunk < j->units ? lo + j->chunk : j->units;
+        run_units(j, lo, hi);
+    }
+}
+
+/// Activation block bytes per row for a job, 0 for float kernels, -1 when no fast kernel serves it.
+static int64_t setup_job(job *j) {
+    const mf_matrix *w = j->w;
+    switch (w->type) {
+    case MF_Q8_0:
+    case MF_Q4_0:
+        if (!w->packed || w->rows % MF_PACK_ROWS || w->cols % 32) return -1;
+        j->units = w->rows / MF_PACK_ROWS;
+        return (w->cols / 32) * (int64_t)sizeof(mf_block_q8a);
+    case MF_Q4_K:
+    case MF_Q6_K:
+        if (w->cols % 256) return -1;
+        j->packed_k = w->packed && j->isa >= MF_ISA_AVX512 && w->rows % MF_PACK_ROWS == 0;
+        j->units = j->packed_k ? w->rows / MF_PACK_ROWS : w->rows;
+        return (w->cols / 256) * (int64_t)(!j->packed_k ? sizeof(mf_block_q8k)
+                                           : w->type == MF_Q4_K ? sizeof(mf_block_q8s) : sizeof(mf_block_q8b));
+    case MF_F32:
+    case MF_F16:
+    case MF_BF16:
+        j->units = w->rows;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+/// The activation format a job quantises to (items with equal x, cols and format share blocks).
+static int xq_format(const job *j) {
+    switch (j->w->type) {
+    case MF_Q8_0: return 1;
+    case MF_Q4_0: return 2;
+    case MF_Q4_K: return j->packed_k ? 3 : 5;
+    case MF_Q6_K: return j->packed_k ? 4 : 5;
+    default: return 0;
+    }
+}
+
+int mf_matmul_many(mf_pool *pool, const mf_matmul_item *items, int n, int isa) {
+    if (n <= 0) return 1;
+    if (!(mf_cpu_features() & 1)) return 0;
+    if (n > MF_MANY_MAX) {
+        for (int s = 0; s < n; s += MF_MANY_MAX)
+            if (!mf_matmul_many(pool, items + s, n - s < MF_MANY_MAX ? n - s : MF_MANY_MAX, isa)) return 0;
+        return 1;
+    }
+    many_job m;
+    m.n = n;
+    int level = mf_effective_isa(isa);
+    int64_t xq_total = 0, xq_size[MF_MANY_MAX], units_total = 0;
+    for (int i = 0; i < n; i++) {
+        job *j = &m.jobs[i];
+        *j = (job){ .w = items[i].w, .x = items[i].x, .batch = 1, .y = items[i].y, .isa = level };
+        xq_size[i] = setup_job(j);
+        if (xq_size[i] < 0) return 0;
+        xq_total += xq_size[i];
+        units_total += j->units;
+    }
+    char *xq = xq_total ? mf_scratch(0, (size_t)xq_total) : NULL;
+    if (xq_total && !xq) return 0;
+    for (int i = 0; i < n; i++) {
+        job *j = &m.jobs[i];
+        if (!xq_size[i]) continue;
+        int shared = -1;
+        for (int k = 0; k < i && shared < 0; k++)
+            if (m.jobs[k].x == j->x && m.jobs[k].w->cols == j->w->cols && xq_size[k] && xq_format(&m.jobs[k]) == xq_format(j))
+                shared = k;
+        if (shared >= 0) { j->xq = m.jobs[shared].xq; continue; }
+        j->xq = xq;
+        xq += xq_size[i];
+        quantize_task(j, 0, 1);
+    }
+    // About 8 chunks per thread over all items, at most 64 units each; chunks never straddle items.
+    int nth = mf_pool_threads(pool);
+    int64_t chunk = units_total / (8 * (int64_t)(nth > 0 ? nth : 1));
+    if (chunk > 64) chunk = 64;
+    if (chunk < 1) chunk = 1;
+    m.first_chunk[0] = 0;
+    for (int i = 0; i < n; i++) {
+        job *j = &m.jobs[i];
+        j->chunk = j->units < chunk ? (j->units > 0 ? j->units : 1) : chunk;
+        m.first_chunk[i + 1] = m.first_chunk[i] + (j->units + j->chunk - 1) / j->chunk;
+    }
+    atomic_init(&m.next, 0);
+    mf_pool_run(pool, many_task, &m);
+    return 1;
+}

@@ -72,6 +72,17 @@ typedef struct {
 /// Returns 1 when done, 0 when no fast kernel serves this type/shape (y untouched; use the generic path).
 int mf_matmul(mf_pool *pool, const mf_matrix *w, const float *x, int64_t batch, float *y, int isa);
 
+/// One single-token product of `mf_matmul_many`: y (rows,) = W x (cols,).
+typedef struct {
+    const mf_matrix *w;
+    const float *x;
+    float *y;
+} mf_matmul_item;
+/// Runs n single-token products in one pool run: every item's activations are quantised once (items with the
+/// same x and activation format share them) and the chunks of all items are shared out from one counter.
+/// Returns 1 when done, 0 when some item has no fast kernel (then nothing is written; run them one by one).
+int mf_matmul_many(mf_pool *pool, const mf_matmul_item *items, int n, int isa);
+
 // ---------------------------------------------------------------------------------------------
 // Activation blocks (exposed for tests).
 

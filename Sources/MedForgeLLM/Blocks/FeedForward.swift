@@ -3,6 +3,7 @@ import MedForgeTensor
 /// SwiGLU feed-forward: down(silu(gate x) * up x). Checkpoint keys: ffn_gate, ffn_up, ffn_down.
 final class SwiGLU {
     let gate, up, down: WeightMatrix
+    private let group = MatmulGroup(capacity: 2)
     init(gate: WeightMatrix, up: WeightMatrix, down: WeightMatrix) {
         self.gate = gate; self.up = up; self.down = down
     }
@@ -14,9 +15,15 @@ final class SwiGLU {
                  tag: String = "ffn") {
         let f = gate.rows
         let g = scratch.get(tag + ".g", T * f), u = scratch.get(tag + ".u", T * f)
-        gate.matmul(x, batch: T, g, pool: pool)
-        up.matmul(x, batch: T, u, pool: pool)
-        pool.parallelFor(T * f) { r in siluMul(g + r.lowerBound, u + r.lowerBound, r.count) }
+        if T == 1 {
+            group.add(gate, x, g); group.add(up, x, u)
+            group.run(pool: pool)
+            siluMul(g, u, f)
+        } else {
+            gate.matmul(x, batch: T, g, pool: pool)
+            up.matmul(x, batch: T, u, pool: pool)
+            pool.parallelFor(T * f) { r in siluMul(g + r.lowerBound, u + r.lowerBound, r.count) }
+        }
         down.matmul(g, batch: T, out, pool: pool)
     }
 }

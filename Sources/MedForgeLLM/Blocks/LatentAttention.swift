@@ -48,6 +48,7 @@ final class LatentAttention {
     let eps: Float
     /// For matmuls run inside a pool task.
     static let serial = ThreadPool(threads: 1)
+    private let group = MatmulGroup(capacity: 2)
 
     init(shape: Shape, wq: WeightMatrix?, wqA: WeightMatrix?, qANorm: [Float]?, wqB: WeightMatrix?,
          wkvA: WeightMatrix, kvANorm: [Float], kB: [WeightMatrix], vB: [WeightMatrix], wo: WeightMatrix,
@@ -84,20 +85,31 @@ final class LatentAttention {
         let half = rope.dims / 2
         let qWidth = s.heads * s.qHead
         let q = scratch.get("mla.q", T * qWidth)
+        // Latent and RoPE key go straight into the cache rows of the new positions.
+        let cw = s.cacheWidth
+        let kvRows = cache.keys[layer] + p0 * cw
         if let wq {
-            wq.matmul(x, batch: T, q, pool: pool)
+            if T == 1 {
+                group.add(wq, x, q); group.add(wkvA, x, kvRows)
+                group.run(pool: pool)
+            } else {
+                wq.matmul(x, batch: T, q, pool: pool)
+                wkvA.matmul(x, batch: T, kvRows, pool: pool)
+            }
         } else if let wqA, let wqB, let qANorm {
             let qa = scratch.get("mla.qa", T * wqA.rows)
-            wqA.matmul(x, batch: T, qa, pool: pool)
+            if T == 1 {
+                group.add(wqA, x, qa); group.add(wkvA, x, kvRows)
+                group.run(pool: pool)
+            } else {
+                wqA.matmul(x, batch: T, qa, pool: pool)
+                wkvA.matmul(x, batch: T, kvRows, pool: pool)
+            }
             qANorm.withUnsafeBufferPointer { w in
                 for t in 0..<T { rmsNorm(qa + t * wqA.rows, w.baseAddress!, qa + t * wqA.rows, wqA.rows, eps: eps) }
             }
             wqB.matmul(qa, batch: T, q, pool: pool)
         }
-        // Latent and RoPE key straight into the cache rows of the new positions.
-        let cw = s.cacheWidth
-        let kvRows = cache.keys[layer] + p0 * cw
-        wkvA.matmul(x, batch: T, kvRows, pool: pool)
         kvANorm.withUnsafeBufferPointer { w in
             for t in 0..<T {
                 let row = kvRows + t * cw
