@@ -88,6 +88,8 @@ struct EnglishDetector {
         detectOrganisations()
         detectNames()
         detectPlaces()
+        spreadNames()
+        coordinateNames()
         return spans
     }
 

@@ -179,6 +179,12 @@ enum Lexicon {
     LIBRARY REVIEW REVIEWS COLLABORATION DATABASE REGISTRY INDEX
     """)
 
+    /// Words after a surname that make it part of a clinical term (`Graves disease`, `Babinski sign`).
+    static let eponymHeads: Set<String> = words("""
+    SIGN SIGNS REFLEX MANEUVER MANOEUVRE TEST PHENOMENON TUMOR TUMOUR PALSY LAW NODE NODES CELL CELLS
+    DUCT GLAND GLANDS CATHETER SHEATH FRACTURE ULCER DISORDER ANEMIA ANAEMIA LYMPHOMA SARCOMA
+    """)
+
     static let topLevelDomains: Set<String> = words("""
     COM ORG NET EDU GOV MIL INT IO INFO BIZ CO UK DE FR NL BE IT ES PT SE NO DK FI IS IE CH AT PL CZ
     HU RO GR RU UA CN JP KR IN AU NZ CA US BR MX AR CL ZA TW HK SG ME TV CC XYZ ONLINE SITE

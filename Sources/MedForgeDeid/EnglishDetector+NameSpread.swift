@@ -1,0 +1,118 @@
+// Document-level name rules, run after the per-token name rules: a name found once marks its other
+// mentions, and a capitalised word joined to a found name by `and` or a list comma is a name too.
+// Both passes visit each token a bounded number of times, so they stay linear in the note's length.
+
+extension EnglishDetector {
+    /// Whether token `i` could stand alone as a repeated or coordinated name: a title-case word of three
+    /// or more letters that is not a common English or clinical word, a title, a credential, a street
+    /// or unit word, a month, a place name, nor a word the same document also writes in lower case
+    /// (`Child` in `Child Pugh` when `child` occurs too).
+    func couldBeNameWord(_ i: Int, lowerCaseWords: Set<String>) -> Bool {
+        guard isTitleCase(i), t[i].letters >= 3 else { return false }
+        let k = keys[i]
+        return !Lexicon.commonWords.contains(k) && !Lexicon.personTitles.contains(k) && !Lexicon.credentials.contains(k)
+            && !Lexicon.streetSuffixes.contains(k) && !Lexicon.unitWords.contains(k) && orgSuffixLength(i) == 0
+            && Lexicon.idCueWords[k] == nil && Lexicon.monthNumber[k] == nil && !Lexicon.weekdays.contains(k)
+            && !Gazetteer.places.contains(k) && !Gazetteer.regions.contains(k) && !Gazetteer.multiWordStarts.contains(k)
+            && !lowerCaseWords.contains(k) && !camelCase(i)
+    }
+
+    /// Upper-case keys of the words the document writes entirely in lower case.
+    func lowerCaseWords() -> Set<String> {
+        var out: Set<String> = []
+        for i in 0..<count where isWord(i) && !isUpperLetter(first(i)) && !isCapitalised(i) { out.insert(keys[i]) }
+        return out
+    }
+
+    /// Token indices inside spans of `type`, by a merge walk over the sorted spans.
+    func tokensInSpans(of type: PHIType) -> [Bool] {
+        var inside = [Bool](repeating: false, count: count)
+        let sorted = spans.filter { $0.type == type }.sorted { $0.start < $1.start }
+        var w = 0
+        for i in 0..<count {
+            while w < sorted.count && sorted[w].end <= Int(t[i].start) { w += 1 }
+            if w < sorted.count && sorted[w].start <= Int(t[i].start) && Int(t[i].end) <= sorted[w].end { inside[i] = true }
+        }
+        return inside
+    }
+
+    /// `directed by Joakim Westgård ... starring Westgård`: every word of a found name, written exactly
+    /// the same way (case included), is a name wherever else it appears in the document.
+    mutating func spreadNames() {
+        let inName = tokensInSpans(of: .name)
+        let lower = lowerCaseWords()
+        var known: Set<String> = []
+        for i in 0..<count where inName[i] && couldBeNameWord(i, lowerCaseWords: lower) {
+            known.insert(makeString(s, Int(t[i].start), Int(t[i].end)))
+        }
+        guard !known.isEmpty else { return }
+        for i in 0..<count where !claimed[i] && isTitleCase(i) {
+            guard known.contains(makeString(s, Int(t[i].start), Int(t[i].end))), couldBeNameWord(i, lowerCaseWords: lower) else { continue }
+            // Eponymous terms keep their meaning (`Graves disease`, `Child Pugh`, `Class II`, `Cox-Maze`);
+            // `Stock et al.` cites an author.
+            if nonWordNeighbour(i) || citation(near: i) { continue }
+            if i + 1 < count, sameLine(i + 1), placeOrDiseaseHead(i + 1) || isAllCaps(i + 1) || isCapitalised(i + 1) && !inName[i + 1] { continue }
+            add(i, i, .name, "name-repeat")
+        }
+    }
+
+    /// `disease`, `syndrome`, `sign`, `score` right after a word (possibly after `'s`): an eponymous term.
+    func placeOrDiseaseHead(_ j: Int) -> Bool {
+        var k = j
+        if (isPunct(k, 39) || isPunct(k, 0x2019)) && k + 1 < count && keys[k + 1] == "S" { k += 2 }
+        guard k < count, isWord(k) else { return false }
+        return Lexicon.eponymHeads.contains(keys[k]) || Lexicon.placeEponymHeads.contains(keys[k])
+    }
+
+    /// `Marrero and Murphy`, `Gaetane, Hannah, Anthony`: a lone capitalised word joined by `and`, `&`
+    /// or a comma to a found name is a name. Commas join only one-word names, as lists of given names
+    /// do. The word must stand alone (no capitalised word on its other side), so `Diagnostic and
+    /// Statistical Manual` and `Carstairs and Morris Deprivation` stay, and not before a year (`Chen
+    /// and Simmons, 2011` cites authors, not patients).
+    mutating func coordinateNames() {
+        let lower = lowerCaseWords()
+        for _ in 0..<2 {   // a second pass lets a list grow from a name in its middle to both ends
+            let inName = tokensInSpans(of: .name)
+            var found = false
+            for i in 0..<count where !claimed[i] && couldBeNameWord(i, lowerCaseWords: lower) && !nonWordNeighbour(i) {
+                let joinedRight = joinedToName(from: i, step: 1, inName)
+                let joinedLeft = joinedToName(from: i, step: -1, inName)
+                guard joinedRight || joinedLeft else { continue }
+                if joinedLeft && sameLine(i + 1) && isCapitalised(i + 1) { continue }
+                if joinedRight && i >= 1 && sameLine(i) && isCapitalised(i - 1) { continue }
+                if citation(near: i) || sameLine(i + 1) && placeOrDiseaseHead(i + 1) || sameLine(i + 3) && placeOrDiseaseHead(i + 3) { continue }
+                add(i, i, .name, "name-coordination"); found = true
+            }
+            if !found { break }
+        }
+    }
+
+    /// An author citation after token `i`: `et al.` next, or a year (`, 2011`) within the next six
+    /// tokens on the line, as in `Chen and Simmons, 2011` or `Weathers, Litz, Herman, 1993`.
+    func citation(near i: Int) -> Bool {
+        if i + 2 < count, keys[i + 1] == "ET", keys[i + 2] == "AL" { return true }
+        var j = i + 1
+        while j < count && j <= i + 6 && sameLine(j) {
+            if let v = numberValue(j), t[j].length == 4, v >= 1800, v <= 2100 { return true }
+            j += 1
+        }
+        return false
+    }
+
+    /// A word hyphen-glued to a neighbour belongs to a compound (`Kaplan-Meier`), not a lone name.
+    func nonWordNeighbour(_ i: Int) -> Bool {
+        (isPunct(i + 1, 45) && glued(i + 1)) || (isPunct(i - 1, 45) && glued(i))
+    }
+
+    /// Whether the joiner next to `i` (in direction `step`) leads to a found name: `and`/`&` to any
+    /// name word, a comma only to a one-word name (a list of given names, not `Smith, John Paul`).
+    func joinedToName(from i: Int, step: Int, _ inName: [Bool]) -> Bool {
+        let j = i + step, n = i + 2 * step
+        guard j >= 0, j < count, n >= 0, n < count, sameLine(max(i, j)), sameLine(max(j, n)) else { return false }
+        guard inName[n], isTitleCase(n) else { return false }
+        if isWord(j) && keys[j] == "AND" || isPunct(j, 38) { return true }
+        guard isPunct(j, 44) else { return false }
+        let beyond = n + step
+        return !(beyond >= 0 && beyond < count && inName[beyond] && sameLine(max(n, beyond)))
+    }
+}

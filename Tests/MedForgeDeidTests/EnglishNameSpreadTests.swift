@@ -1,0 +1,56 @@
+import Testing
+@testable import MedForgeDeid
+
+// Document-level name rules: repeated mentions of a found name, and names coordinated with one.
+struct EnglishNameSpreadTests {
+    let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
+
+    func names(_ text: String) -> [String] {
+        let s = Array(text.unicodeScalars)
+        return deid.detect(text).spans.filter { $0.type == .name }.map { String(String.UnicodeScalarView(s[$0.start..<$0.end])) }
+    }
+
+    // Guards name-repeat: the bare surname later in the note is replaced too, not left behind.
+    @Test func aSurnameFoundOnceIsFoundAgainLaterInTheNote() {
+        let found = names("Seen by Dr. Oskar Vintergaard on rounds.\nPlan agreed; Vintergaard will call the ward.")
+        #expect(found.contains("Oskar Vintergaard"), "\(found)")
+        #expect(found.contains("Vintergaard"), "\(found)")
+    }
+
+    // Guards name-repeat precision: a word the note also writes in lower case is ordinary English.
+    @Test func aRepeatedWordAlsoWrittenInLowerCaseIsNotANameAgain() {
+        let found = names("Spoke with Ingrid Baker today.\nBaker reviewed; the baker was not present.")
+        #expect(!found.contains("Baker"), "\(found)")
+    }
+
+    // Guards name-repeat precision: an eponymous term keeps its meaning even when the surname is a name elsewhere.
+    @Test func aRepeatedSurnameInsideAnEponymIsNotFlagged() {
+        let found = names("Seen by Dr. Ilse Babinski today.\nExam: Babinski sign absent.")
+        #expect(!found.contains("Babinski"), "\(found)")
+    }
+
+    // Guards name-coordination: a surname joined by `and` to a found name.
+    @Test(arguments: [
+        ("Consent witnessed by Dr. Petra Lindqvist and Okonkwo.", "Okonkwo"),
+        ("Visitors: Margaret, Tove, Ilkka and Siobhan.", "Tove"),
+        ("Questions from Quarshie and Hannah were answered.", "Quarshie"),
+    ])
+    func aWordCoordinatedWithAFoundNameIsAName(text: String, expected: String) {
+        #expect(names(text).contains { $0 == expected || $0.contains(expected) }, "\(names(text))")
+    }
+
+    // Guards name-coordination precision: terms, places, citations and clinical words next to a name stay.
+    @Test(arguments: [
+        "Dr. Ruth Ames noted Diagnostic and Statistical Manual criteria.",
+        "Mary commutes between Chicago and Tartu.",
+        "As shown by Chen and Okafor, 2011, rates fell.",
+        "Margaret and Foley catheter care were reviewed.",
+        "John and Parkinson disease education given.",
+    ])
+    func wordsNextToANameThatAreNotNamesStayUnflagged(text: String) {
+        let found = names(text)
+        for word in ["Statistical", "Tartu", "Chicago", "Okafor", "Foley", "Parkinson"] {
+            #expect(!found.contains { $0.contains(word) }, "\(word) in \(found)")
+        }
+    }
+}
