@@ -84,10 +84,13 @@ struct EnglishDetector {
         detectAlphanumericIDs()
         guard wordRules else { return spans }
         detectWordDates()
+        detectStreetCorners()
+        detectLowerCaseStreets()
         detectAddresses()
         detectOrganisations()
         detectNames()
         detectPlaces()
+        detectRecipientLines()
         spreadNames()
         coordinateNames()
         return spans
@@ -527,7 +530,7 @@ struct EnglishDetector {
                     if isPunct(j, 46) { j += 1 }
                     while j < count && sameLine(j) && words < 5 && (isWord(j) || isPunct(j, 39)) { words += 1; j += 1 }
                     if words >= 1, j < count, t[j].kind == .number, sameLine(j), t[j].length <= 4 {
-                        add(i, unitEnd(after: j), .address, "street-foreign"); i = j + 1; continue
+                        add(leadingNumber(before: i), unitEnd(after: j), .address, "street-foreign"); i = j + 1; continue
                     }
                 }
                 // Military mail: `PSC 0413, Box 8144`, `Unit 4719 Box 7394`, `APO AA 61487`.
@@ -585,6 +588,7 @@ struct EnglishDetector {
             }
             words += 1; j += 1
             if isPunct(j, 46) && glued(j) && t[j - 1].length <= 3 { j += 1 }
+            if isPunct(j, 45) && glued(j) && glued(j + 1) && isWord(j + 1) { j += 1 }   // `Vana-Viru`
         }
         guard named, words >= 1, j < count, sameLine(j), t[j].kind == .number, t[j].length <= 4, !claimed[j] else { return nil }
         if j + 1 < count, sameLine(j + 1), isWord(j + 1), Lexicon.unitSuffixes.contains(keys[j + 1]) { return nil }

@@ -117,7 +117,7 @@ enum Lexicon {
     static let foreignStreetEndings: [String] = ["KATU", "TIE", "GATAN", "GATA", "GADE", "VÄGEN", "VEGEN",
         "VEIEN", "VEJ", "STRASSE", "STRAßE", "STR", "WEG", "LAAN", "STRAAT", "PLEIN", "GASSE", "ALLEE", "KUJA", "POLKU"]
     /// Words that begin a street name in other languages (`Rue de ...`, `Via ...`, `ul. ...`).
-    static let foreignStreetPrefixes: Set<String> = words("RUE VIA CALLE AVENIDA RUA UL ULICA PIAZZA CARRER CAMINO CHEMIN BOULEVARD STRADA")
+    static let foreignStreetPrefixes: Set<String> = words("RUE VIA CALLE AVENIDA AVDA RUA UL ULICA PIAZZA CARRER CAMINO CHEMIN BOULEVARD STRADA")
     static let unitWords: Set<String> = words("APT APARTMENT SUITE STE UNIT RM ROOM FL FLOOR BLDG BUILDING")
 
     static let orgSuffixes: Set<String> = words("""
@@ -191,6 +191,10 @@ enum Lexicon {
     """)
 
     /// Unit and ordinal endings that make `100mg`, `5th` or `10am` an ordinary quantity.
+    /// Street words unambiguous enough to end a lower-case street (`3911 fourth avenue`).
+    static let fullStreetWords: Set<String> = words("STREET AVENUE ROAD BOULEVARD LANE DRIVE TERRACE HIGHWAY PARKWAY CRESCENT TURNPIKE EXPRESSWAY")
+    /// Words that never sit between a house number and its street word (`5 miles down the road`).
+    static let streetFunctionWords: Set<String> = words("THE A AN OF ON IN AT TO FOR AND OR WITH BY FROM PER EVERY EACH DOWN UP ALONG ACROSS OFF INTO ONTO OVER")
     static let unitSuffixes: Set<String> = words("""
     MG MCG UG G KG ML L DL MMOL MEQ MMHG CMH2O CM MM KM M IU U UNITS UNIT H HR HRS MIN MINS S SEC D WK WKS
     MO Y YR YRS YO ST ND RD TH AM PM X F C K MHZ GHZ KB MB GB TB MBQ MSV GY CC OZ LB LBS FT IN BPM HZ

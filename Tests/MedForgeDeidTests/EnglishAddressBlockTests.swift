@@ -1,0 +1,64 @@
+import Testing
+@testable import MedForgeDeid
+
+// Address grammar: street corners, lower-case streets, hyphenated street names and the recipient
+// lines above an address block.
+struct EnglishAddressBlockTests {
+    let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
+
+    func found(_ text: String) -> [(String, PHIType)] {
+        let s = Array(text.unicodeScalars)
+        return deid.detect(text).spans.map { (String(String.UnicodeScalarView(s[$0.start..<$0.end])), $0.type) }
+    }
+
+    // Guards street-corner, street-lower-case and hyphenated numbered streets.
+    @Test(arguments: [
+        ("Found down at the corner of Halsted 210 and Wexford Lane yesterday.", "the corner of Halsted 210 and Wexford Lane"),
+        ("EMS picked him up at the corner of 14 Birchmoor Rd. and Quillan Way.", "the corner of 14 Birchmoor Rd. and Quillan Way."),
+        ("new address: 4411 ninth avenue suite 20", "4411 ninth avenue suite 20"),
+        ("mailing to 87 kettleby road today", "87 kettleby road"),
+        ("Sent to 20114 Saare-Vilja 12 last week.", "20114 Saare-Vilja 12"),
+    ])
+    func streetsWrittenAsCornersOrInLowerCaseAreAddresses(text: String, expected: String) {
+        #expect(found(text).contains { $0.0 == expected && $0.1 == .address }, "\(found(text))")
+    }
+
+    // Guards precision of the street rules on clinical phrasing.
+    @Test(arguments: [
+        "Small ulcer at the corner of the mouth and on the lip.",
+        "Lesion at corner of mouth and eye unchanged.",
+        "Walked 5 miles down the road without dyspnea.",
+        "Takes 2 tabs before the drive home.",
+        "Given 40 mg per day for 3 days.",
+    ])
+    func clinicalPhrasesWithCornersAndRoadsAreNotAddresses(text: String) {
+        #expect(!found(text).contains { $0.1 == .address }, "\(found(text))")
+    }
+
+    // Guards recipient-line: the person and firm written above an address block are found.
+    @Test func recipientLinesAboveAnAddressAreFound() {
+        let text = "Ottilie Vrana\nBrightmoor Analytics\n5120 Kellerman Street\nSuite 4"
+        let spans = found(text)
+        #expect(spans.contains { $0.0 == "Ottilie Vrana" }, "\(spans)")
+        #expect(spans.contains { $0.0 == "Brightmoor Analytics" }, "\(spans)")
+    }
+
+    // Guards recipient-line on lower-cased exports: listed names and firms count, a job title does not.
+    @Test func lowerCaseRecipientLinesNeedListedNames() {
+        let text = "maria olsen\nforklift operator\nwebb, lowe and hartley\n12 crane road suite 9"
+        let spans = found(text)
+        #expect(spans.contains { $0.0 == "maria olsen" }, "\(spans)")
+        #expect(spans.contains { $0.0 == "webb, lowe and hartley" }, "\(spans)")
+        #expect(!spans.contains { $0.0.contains("forklift") }, "\(spans)")
+    }
+
+    // Guards recipient-line precision: headers, upper-case section titles and prose above an address stay.
+    @Test(arguments: [
+        "Home address:\n5120 Kellerman Street",
+        "DISCHARGE PLANNING\n5120 Kellerman Street",
+        "Follow up with social work regarding housing\n5120 Kellerman Street",
+    ])
+    func headersAboveAnAddressAreNotRecipients(text: String) {
+        #expect(!found(text).contains { $0.1 == .name || $0.1 == .organization }, "\(found(text))")
+    }
+}
