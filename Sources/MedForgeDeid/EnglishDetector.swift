@@ -91,6 +91,9 @@ struct EnglishDetector {
         detectNames()
         detectPlaces()
         detectRecipientLines()
+        detectDefinedOrganisations()
+        detectListedOrganisations()
+        detectAffiliations()
         spreadNames()
         coordinateNames()
         return spans

@@ -135,6 +135,11 @@ enum Lexicon {
         "SYSTEM": words("HEALTH"), "HOME": words("NURSING CARE"), "NETWORK": words("HEALTH"),
         "SERVICES": words("HEALTH MEDICAL"),
     ]
+    /// Nouns that define a firm in `X is a design agency`.
+    static let firmNouns: Set<String> = words("""
+    COMPANY FIRM AGENCY MULTINATIONAL STARTUP NONPROFIT CORPORATION CONGLOMERATE MANUFACTURER VENDOR
+    BRAND RETAILER BANK CHARITY CONSULTANCY LAWFIRM PUBLISHER INSURER
+    """)
     /// Connectors allowed inside organisation names.
     static let orgConnectors: Set<String> = words("OF THE AND &")
     /// Words after which a capitalised phrase is an employer/organisation.

@@ -1,0 +1,39 @@
+import Testing
+@testable import MedForgeDeid
+
+// Organisations found by context: lists with a found firm, affiliations, definitions, `address of`.
+struct EnglishOrganisationContextTests {
+    let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
+
+    func found(_ text: String) -> [(String, PHIType)] {
+        let s = Array(text.unicodeScalars)
+        return deid.detect(text).spans.map { (String(String.UnicodeScalarView(s[$0.start..<$0.end])), $0.type) }
+    }
+
+    // Guards org-list, affiliation, firm-definition and address-of.
+    @Test(arguments: [
+        ("Her employers were Quandrel, Harbison Logistics LLC and Tessaly Works.", "Quandrel"),
+        ("Her employers were Quandrel, Harbison Logistics LLC and Tessaly Works.", "Tessaly Works"),
+        ("Collateral from Dr. Ames of Brightwater Vantage this morning.", "Brightwater Vantage"),
+        ("Veyrona is a logistics company based near the port.", "Veyrona"),
+        ("He gave the address of Corvell Systems as his workplace.", "Corvell Systems"),
+    ])
+    func organisationsNamedByContextAreFound(text: String, expected: String) {
+        #expect(found(text).contains { $0.0 == expected && $0.1 == .organization }, "\(found(text))")
+    }
+
+    // Guards precision: manuals, boards, places in lists and clinical definitions stay unflagged.
+    @Test(arguments: [
+        "Met Diagnostic and Statistical Manual of Mental Disorders criteria.",
+        "Transferred from Toronto, Acme Holdings Inc and Ottawa.",
+        "Lasix is a loop diuretic given twice daily.",
+        "Foley is a catheter that was removed today.",
+        "The address of the patient was confirmed.",
+    ])
+    func contextThatIsNotAnOrganisationIsIgnored(text: String) {
+        let spans = found(text)
+        for word in ["Mental", "Toronto", "Ottawa", "Lasix", "Foley", "patient"] {
+            #expect(!spans.contains { $0.0.contains(word) && $0.1 == .organization }, "\(word) in \(spans)")
+        }
+    }
+}
