@@ -56,6 +56,19 @@ extension EnglishDetector {
         }
     }
 
+    /// A clinical or eponymous term right after token `i` (`Hawkins sign`, `Kell alloimmunization`).
+    func eponymAfter(_ i: Int) -> Bool {
+        guard i + 1 < count, sameLine(i + 1) else { return false }
+        if placeOrDiseaseHead(i + 1) { return true }
+        return isWord(i + 1) && Lexicon.eponymTermWords.contains(keys[i + 1])
+    }
+
+    /// `Chi-square`, `Meta-regression`, `Omega-3`: a word hyphen-glued to a lower-case word or a number.
+    func hyphenCompound(_ i: Int) -> Bool {
+        guard isPunct(i + 1, 45), glued(i + 1), glued(i + 2), i + 2 < count else { return false }
+        return t[i + 2].kind == .number || isWord(i + 2) && !isUpperLetter(first(i + 2))
+    }
+
     /// `disease`, `syndrome`, `sign`, `score` right after a word (possibly after `'s`): an eponymous term.
     func placeOrDiseaseHead(_ j: Int) -> Bool {
         var k = j

@@ -702,7 +702,7 @@ struct EnglishDetector {
             // Left: capitalised words and connectors, not starting with a connector.
             var j = a - 1
             while j >= 0 && a - j <= 6 && !claimed[j] && sameLine(j + 1) {
-                if isCapitalised(j) && keys[j] != "THE" && !(sentenceStart(j) && Lexicon.commonWords.contains(keys[j]) && !["GENERAL", "MEMORIAL", "REGIONAL", "CENTRAL", "NORTH", "SOUTH", "EAST", "WEST", "UNIVERSITY", "MEDICAL"].contains(keys[j])) {
+                if isCapitalised(j) && keys[j] != "THE" && !(sentenceStart(j) && Lexicon.commonWords.contains(keys[j]) && !(j == i - len && Lexicon.surnameRank[keys[j]] != nil && isTitleCase(j)) && !["GENERAL", "MEMORIAL", "REGIONAL", "CENTRAL", "NORTH", "SOUTH", "EAST", "WEST", "UNIVERSITY", "MEDICAL"].contains(keys[j])) {
                     a = j; j -= 1; continue
                 }
                 if (isPunct(j, 46) || isPunct(j, 39)) && j >= 1 && isCapitalised(j - 1) && glued(j) { j -= 1; continue }   // `St.`
@@ -722,8 +722,8 @@ struct EnglishDetector {
                 while q + 1 < count && isCapitalised(q + 1) && sameLine(q + 1) && q - m < 5 { q += 1 }
                 b = q; m = q + 1
             }
+            let hasName = a < i - len + 1 || b > i   // a lone `Inc.` after a comma names nothing
             if isPunct(b + 1, 46) && glued(b + 1) && ["INC", "LTD", "CORP", "CO", "LLC"].contains(keys[b]) { b += 1 }
-            let hasName = a < i - len + 1 || b > i
             if hasName {
                 let isHospital = (a...b).contains { Lexicon.hospitalSuffixes.contains(keys[$0]) } ||
                     (a...b).contains { keys[$0] == "CENTER" || keys[$0] == "CENTRE" }
@@ -889,6 +889,7 @@ struct EnglishDetector {
                 if followsPossessive && i + 2 < count && ["SIGN", "SYNDROME", "DISEASE", "TEST"].contains(keys[min(i + 3, count - 1)]) { continue }
                 let e = nameEnd(from: i, strict: true) ?? i
                 if e == i && t[i].length <= 2 { continue }   // `Su`, `Ma`: too short to stand alone
+                if e == i && (eponymAfter(i) || hyphenCompound(i)) { continue }   // `Hawkins sign`, `Chi-square`
                 add(i, e, .name, e > i ? "name-dict" : "first-name-dict"); continue
             }
             // An international given name before a capitalised word: `Tomomi Nishiyama`, `Weronika Martinsen`.
@@ -911,7 +912,8 @@ struct EnglishDetector {
             }
             // A known surname mid-sentence, not a common word: `spoke with Kowalski`.
             if isTitleCase(i), !sentenceStart(i), let r = Lexicon.surnameRank[k], r <= 8000, !Lexicon.commonWords.contains(k),
-               !Lexicon.streetSuffixes.contains(k), !(i + 1 < count && isPunct(i + 1, 39)) {
+               !Lexicon.streetSuffixes.contains(k), !(i + 1 < count && isPunct(i + 1, 39)),
+               t[i].letters >= 3, !Gazetteer.regions.contains(k), !eponymAfter(i), !hyphenCompound(i) {   // not `Vo2max`, `England`, `Kell antigen`
                 let e = nameEnd(from: i, maxWords: 2, strict: true) ?? i
                 add(i, e, .name, "surname-dict"); continue
             }

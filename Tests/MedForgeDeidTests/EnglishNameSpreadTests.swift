@@ -54,3 +54,37 @@ struct EnglishNameSpreadTests {
         }
     }
 }
+
+// Precision of the single-word dictionary rules on clinical and scientific wording.
+struct EnglishDictionaryPrecisionTests {
+    let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
+
+    func found(_ text: String) -> [(String, PHIType)] {
+        let s = Array(text.unicodeScalars)
+        return deid.detect(text).spans.map { (String(String.UnicodeScalarView(s[$0.start..<$0.end])), $0.type) }
+    }
+
+    // Guards surname-dict and first-name-dict: eponyms, antigens, hyphen compounds, countries and two-letter words stay.
+    @Test(arguments: [
+        ("On exam a positive Hawkins sign was noted.", "Hawkins"),
+        ("History of anti Kell alloimmunization in pregnancy.", "Kell"),
+        ("Pearson's Chi-square test was used.", "Chi"),
+        ("Omega-3 supplements were continued.", "Omega"),
+        ("She was born in England and moved here.", "England"),
+        ("Exercise testing of peak Vo uptake was done.", "Vo"),
+    ])
+    func clinicalTermsThatLookLikeNamesAreNotNames(text: String, word: String) {
+        #expect(!found(text).contains { $0.0.contains(word) && $0.1 == .name }, "\(found(text))")
+    }
+
+    // Guards org-suffix: a lone `Inc.` after a comma is not an organisation of its own.
+    @Test func aLoneIncorporatedSuffixIsNotAnOrganisation() {
+        #expect(!found("Kits were bought from a supplier, Inc. in bulk.").contains { $0.0 == "Inc." }, "\(found("Kits were bought from a supplier, Inc. in bulk."))")
+        #expect(found("Hill Inc. is the employer on file.").contains { $0.0 == "Hill Inc." && $0.1 == .organization })
+    }
+
+    // Guards name rules still firing next to the exclusions above.
+    @Test func surnamesAwayFromEponymsAreStillNames() {
+        #expect(found("Discussed with Hawkins at the bedside.").contains { $0.0 == "Hawkins" && $0.1 == .name })
+    }
+}
