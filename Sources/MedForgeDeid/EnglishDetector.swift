@@ -90,6 +90,7 @@ struct EnglishDetector {
         detectOrganisations()
         detectNames()
         detectPlaces()
+        detectCuedPlaces()
         detectRecipientLines()
         detectDefinedOrganisations()
         detectListedOrganisations()

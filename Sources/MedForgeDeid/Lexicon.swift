@@ -148,6 +148,10 @@ enum Lexicon {
     /// Phrases after which capitalised words are a place (`lives in Springfield`).
     static let placeCueWords: Set<String> = words("LIVES RESIDES RESIDENT MOVED BORN NATIVE TRAVELED TRAVELLED TRAVELING TRAVELLING TRIP ARRIVED RELOCATED HOMETOWN VISITING BASED RETURNED FLEW GREW ORIGINALLY RAISED")
 
+    /// Words for settlements that name a place after `of` (`the town of Skelby`) or `home` (`home city X`).
+    static let settlementWords: Set<String> = words("CITY TOWN VILLAGE MUNICIPALITY SUBURB BOROUGH HAMLET TOWNSHIP COMMUNE PARISH")
+    /// Lower-case particles inside place names (`Villafranca del Cid`, `Alcalá de Henares`).
+    static let placeParticles: Set<String> = words("DE DEL DELLA DI DA DO DOS DAS LA LE LES SUR AM AN IM EN Y")
     static let usStateAbbreviations: Set<String> = words("""
     AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC
     ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR
