@@ -89,6 +89,7 @@ struct EnglishDetector {
         detectAddresses()
         detectOrganisations()
         detectNames()
+        detectContextNames()
         detectPlaces()
         detectCuedPlaces()
         detectRecipientLines()
@@ -849,7 +850,10 @@ struct EnglishDetector {
                 if j < count, sameLine(j) || vouched, !claimed[j] {
                     if isPunct(j - 1, 58), t[j].newlineBefore { continue }
                     let strict = !vouched
-                    if let e = nameEnd(from: j, strict: strict, labelled: vouched && isPunct(j - 1, 58)) {
+                    // Without a colon, an acronym (`per QALY`, `Pt NPs`) or a term (`also called X`) is not a name.
+                    if strict && (isAllCaps(j) && t[j].letters <= 4 || (camelCase(j) && t[j].letters <= 4)) { continue }
+                    if k == "CALLED" && i >= 1 && ["ALSO", "SO", "COMMONLY", "OFTEN", "SOMETIMES", "BEING"].contains(keys[i - 1]) { continue }
+                    if let e = nameEnd(from: j, strict: strict, labelled: vouched && isPunct(j - 1, 58)), !eponymAfter(e) {
                         var end = e
                         // `Smith, John`
                         if isPunct(end + 1, 44), sameLine(end + 2), let e2 = nameEnd(from: end + 2, maxWords: 2, strict: true),

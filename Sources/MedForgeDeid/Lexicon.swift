@@ -100,8 +100,21 @@ enum Lexicon {
     SIGNED COSIGNED DICTATED TRANSCRIBED AUTHOR CC CONTACT NOK GUARDIAN MOTHER FATHER WIFE HUSBAND SON
     DAUGHTER BROTHER SISTER SPOUSE PARTNER FRIEND NEIGHBOR CAREGIVER REFERRING REFERRED SEEN
     EXAMINED EVALUATED INTERPRETED REVIEWED ACCOMPANIED VISITED CALLED PER RE HCP POA
+    KID AUNT UNCLE COUSIN GRANDMOTHER GRANDFATHER FIANCE FIANCEE BOYFRIEND GIRLFRIEND
     """)
     /// Family and care relations after which a name often follows, even in lower case.
+    /// Greetings that open a letter or message to a named person (`Hi Vinicio,`, `Dear Anna`).
+    static let greetings: Set<String> = words("HI HELLO DEAR HEY GREETINGS")
+    /// Words after a greeting that address a group or a role, not a person.
+    static let greetingNonNames: Set<String> = words("""
+    COLLEAGUE COLLEAGUES TEAM FAMILY PARENT PARENTS PATIENT PATIENTS SIR MADAM EVERYONE ALL FRIENDS
+    DOCTOR DOCTORS NURSE NURSES COMMITTEE EDITOR EDITORS REVIEWER REVIEWERS MEMBERS STAFF
+    """)
+    /// Verbs whose subject is a person (`Enrico shouted`); report verbs (`Echo reported`) are left out.
+    static let personVerbs: Set<String> = words("""
+    SHOUTED SAID SAYS ASKED TOLD LIVES LIVED BEGAN WANTS WANTED FEELS FELT CRIED LAUGHED SCREAMED
+    YELLED WHISPERED REPLIED ANSWERED SMILED GREW MARRIED DIVORCED
+    """)
     static let relationWords: Set<String> = words("SON DAUGHTER WIFE HUSBAND BROTHER SISTER MOTHER FATHER MOM DAD FRIEND GRANDSON GRANDDAUGHTER NIECE NEPHEW SPOUSE PARTNER")
     /// Cue words that need a following `by` (`seen by`) before the name.
     static let byCueWords: Set<String> = words("SIGNED COSIGNED DICTATED TRANSCRIBED SEEN EXAMINED EVALUATED INTERPRETED REVIEWED ACCOMPANIED VISITED CALLED REFERRED")
