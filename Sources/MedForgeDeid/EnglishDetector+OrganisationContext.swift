@@ -90,6 +90,37 @@ extension EnglishDetector {
         }
     }
 
+    /// `Zoe Young from Flightaware is`, `Luiza is from Xignite`: a title-case run after a found person
+    /// and `from` (or `is from`) that is not a place is where the person works.
+    mutating func detectPersonFrom() {
+        for (_, b) in spanTokenRanges([.name]) {
+            var f = b + 1
+            if f < count, keys[f] == "IS" || keys[f] == "WAS" { f += 1 }
+            guard f + 1 < count, sameLine(f), sameLine(f + 1), isWord(f), keys[f] == "FROM", !claimed[f + 1],
+                  !(isAllCaps(f + 1) && t[f + 1].letters <= 4), placeMatch(at: f + 1) == nil,
+                  let e = properRunEnd(from: f + 1), !isPlaceRun(f + 1, e) else { continue }
+            add(f + 1, e, .organization, "person-from")
+        }
+    }
+
+    /// `meet at Corelogic, 0896 Farnell Street`: a title-case run right before `, <address>` names the
+    /// venue at that address. `the Avalara office`, `the Uber website`: a run before an office noun.
+    mutating func detectVenues() {
+        let addressStarts = Set(spans.filter { $0.type == .address }.map(\.start))
+        var i = 0
+        while i < count {
+            defer { i += 1 }
+            guard !claimed[i], isTitleCase(i), !camelCase(i), let e = properRunEnd(from: i) else { continue }
+            let atOrThe = i >= 1 && ["AT", "THE", "HER", "HIS", "THEIR", "OUR", "MY"].contains(keys[i - 1])
+            if atOrThe, isPunct(e + 1, 44), e + 2 < count, addressStarts.contains(Int(t[e + 2].start)), !isPlaceRun(i, e) {
+                add(i, e, .organization, "venue-before-address"); i = e; continue
+            }
+            if atOrThe, e + 1 < count, sameLine(e + 1), isWord(e + 1), Lexicon.officeNouns.contains(keys[e + 1]), !isPlaceRun(i, e) {
+                add(i, e, .organization, "office-noun"); i = e; continue
+            }
+        }
+    }
+
     /// `Kestrel is a design agency`, `Wolfram Research is an Hungarian multinational`, `the address of
     /// Brightwater is`: a title-case run defined as a kind of firm, or whose address is given.
     mutating func detectDefinedOrganisations() {

@@ -96,6 +96,8 @@ struct EnglishDetector {
         detectDefinedOrganisations()
         detectListedOrganisations()
         detectAffiliations()
+        detectPersonFrom()
+        detectVenues()
         spreadNames()
         coordinateNames()
         return spans

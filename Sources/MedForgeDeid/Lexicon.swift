@@ -153,6 +153,8 @@ enum Lexicon {
     COMPANY FIRM AGENCY MULTINATIONAL STARTUP NONPROFIT CORPORATION CONGLOMERATE MANUFACTURER VENDOR
     BRAND RETAILER BANK CHARITY CONSULTANCY LAWFIRM PUBLISHER INSURER
     """)
+    /// Nouns after a firm's name in `the Avalara office`, `her Uber resignation`.
+    static let officeNouns: Set<String> = words("OFFICE OFFICES WEBSITE HEADQUARTERS HQ RESIGNATION EMPLOYEES SHAREHOLDERS")
     /// Connectors allowed inside organisation names.
     static let orgConnectors: Set<String> = words("OF THE AND &")
     /// Words after which a capitalised phrase is an employer/organisation.

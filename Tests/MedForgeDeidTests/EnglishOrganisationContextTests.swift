@@ -17,6 +17,9 @@ struct EnglishOrganisationContextTests {
         ("Collateral from Dr. Ames of Brightwater Vantage this morning.", "Brightwater Vantage"),
         ("Veyrona is a logistics company based near the port.", "Veyrona"),
         ("He gave the address of Corvell Systems as his workplace.", "Corvell Systems"),
+        ("Collateral from Ingrid Solheim from Tarrowby Freight this morning.", "Tarrowby Freight"),
+        ("Family meeting set at Halvane, 418 Orchard Street on Monday.", "Halvane"),
+        ("She phoned the Brekkon office about the leave form.", "Brekkon"),
     ])
     func organisationsNamedByContextAreFound(text: String, expected: String) {
         #expect(found(text).contains { $0.0 == expected && $0.1 == .organization }, "\(found(text))")
@@ -29,10 +32,14 @@ struct EnglishOrganisationContextTests {
         "Lasix is a loop diuretic given twice daily.",
         "Foley is a catheter that was removed today.",
         "The address of the patient was confirmed.",
+        "Spoke with Ingrid Solheim from Oslo about the plan.",
+        "Maria Lopez is from Texas originally.",
+        "Forms are on the WIREs website.",
+        "Follow up at the Cardiology office in two weeks.",
     ])
     func contextThatIsNotAnOrganisationIsIgnored(text: String) {
         let spans = found(text)
-        for word in ["Mental", "Toronto", "Ottawa", "Lasix", "Foley", "patient"] {
+        for word in ["Mental", "Toronto", "Ottawa", "Lasix", "Foley", "patient", "Oslo", "Texas", "WIREs", "Cardiology"] {
             #expect(!spans.contains { $0.0.contains(word) && $0.1 == .organization }, "\(word) in \(spans)")
         }
     }
