@@ -76,13 +76,22 @@ extension EnglishDetector {
 
     // MARK: recipient lines
 
-    /// First token of the line holding token `i`, and the first token after line markers (`>`, `*`, `?`, `-`, `|`).
-    func lineBounds(of i: Int) -> (start: Int, content: Int) {
-        var a = i
-        while a > 0 && !t[a].newlineBefore { a -= 1 }
-        var c = a
+    /// First token of the line of every token, in one pass (so long lines are walked once, not per query).
+    func lineStarts() -> [Int] {
+        var out = [Int](repeating: 0, count: count)
+        var start = 0
+        for i in 0..<count {
+            if t[i].newlineBefore { start = i }
+            out[i] = start
+        }
+        return out
+    }
+
+    /// The first token after line markers (`>`, `*`, `?`, `-`, `|`) from `lineStart`, at most `i + 1`.
+    func lineContent(from lineStart: Int, upTo i: Int) -> Int {
+        var c = lineStart
         while c <= i, t[c].kind == .punct, let u = Unicode.Scalar(first(c)), ">*?-|•".unicodeScalars.contains(u) { c += 1 }
-        return (a, c)
+        return c
     }
 
     /// What a short line above an address is: a person (`Mijail C Adomo`), a firm (`Hubbard, Fox and
@@ -142,22 +151,23 @@ extension EnglishDetector {
         var starts: [Int] = []
         let sorted = spans.filter { $0.type == .address }.sorted { $0.start < $1.start }
         var w = 0
+        let lineStart = lineStarts()
         for i in 0..<count {
             while w < sorted.count && sorted[w].start < Int(t[i].start) { w += 1 }
             if w < sorted.count && sorted[w].start == Int(t[i].start) {
-                let (_, content) = lineBounds(of: i)
-                if content == i && i > 0 { starts.append(i) }
+                if lineContent(from: lineStart[i], upTo: i) == i && i > 0 { starts.append(i) }
             }
         }
         for first in starts {
             var lineEnd = first - 1
             var lines: [(Int, Int, RecipientLine)] = []
             while lineEnd >= 0 && lines.count < 3 {
-                let (lineStart, content) = lineBounds(of: lineEnd)
+                let start = lineStart[lineEnd]
+                let content = lineContent(from: start, upTo: lineEnd)
                 let kind = content <= lineEnd ? classifyRecipientLine(content, lineEnd) : .skip
                 if kind == .stop { break }
                 lines.append((content, lineEnd, kind))
-                lineEnd = lineStart - 1
+                lineEnd = start - 1
             }
             let recipients = lines.filter { $0.2 == .person || $0.2 == .firm }
             for line in recipients {

@@ -62,3 +62,22 @@ struct EnglishAddressBlockTests {
         #expect(!found(text).contains { $0.1 == .name || $0.1 == .organization }, "\(found(text))")
     }
 }
+
+// Guards linear time of the document-level and block rules added with the recipient, corner, list,
+// repeat and coordination rules: a 1 MB single-line note of their anchors must finish quickly.
+struct EnglishContextRulesTimingTests {
+    let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
+
+    @Test(arguments: [
+        ["corner of ", "12 ", "Elm ", "and ", "Anna ", "Berg, ", "Acme Inc, ", "Hi ", "Tove ", "from ", "> "],
+        ["Anna Berg\n", "> Brightmoor\n", "12 Elm Street\n", "the Veyra office ", "at Halvane, ", "town of Skel "],
+    ])
+    func megabyteOfRuleAnchorsFinishesQuickly(pieces: [String]) {
+        var text = ""
+        var k = 0
+        while text.utf8.count < 1 << 20 { text += pieces[k % pieces.count]; k += 1 }
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { _ = deid.detect(text) }
+        #expect(elapsed < .seconds(5), "\(elapsed)")
+    }
+}
