@@ -74,6 +74,53 @@ extension EnglishDetector {
         }
     }
 
+    // MARK: streets in other word orders
+
+    /// `Villacher Strasse 89`, `Árpád fejedelem útja 3.`: one to three name words, a separate foreign
+    /// street word, a house number.
+    func foreignWordStreetEnd(from i: Int) -> Int? {
+        guard isWord(i), !claimed[i], isCapitalised(i) || nonEnglishLetters(i), !Lexicon.commonWords.contains(keys[i]) else { return nil }
+        var j = i + 1
+        while j < count && j - i <= 3 && sameLine(j) && isWord(j) && !claimed[j] {
+            if Lexicon.foreignStreetWords.contains(keys[j]), j + 1 < count, sameLine(j + 1), t[j + 1].kind == .number, t[j + 1].length <= 4 {
+                var e = j + 1
+                if isPunct(e + 1, 46) && glued(e + 1) { e += 1 }   // `3.`
+                return e
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    /// `lives on 33 avenue de Provence street`, `on Grössgstötten 50 street`: after `on`/`at`, numbers,
+    /// capitalised words and particles up to a lower-case `street`/`road`/`avenue`; one word must be
+    /// capitalised and uncommon, so `on the street` and `on 2 mg street` stay.
+    func onStreetEnd(from i: Int) -> Int? {
+        guard i >= 1, keys[i - 1] == "ON" || keys[i - 1] == "AT" else { return nil }
+        var j = i, named = false
+        while j < count && j - i < 7 && sameLine(j) && !claimed[j] {
+            let k = keys[j]
+            if j > i && isWord(j) && !isCapitalised(j) && (k == "STREET" || k == "ROAD" || k == "AVENUE") { return named ? j : nil }
+            if t[j].kind == .number {
+            } else if isWord(j) && (isCapitalised(j) || nonEnglishLetters(j)) && !Lexicon.commonWords.contains(k) {
+                named = true
+            } else if isWord(j) && (Lexicon.placeParticles.contains(k) || Lexicon.foreignStreetPrefixes.contains(k) || Lexicon.streetSuffixes.contains(k) || k == "DU" || k == "DES") {
+            } else { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    mutating func detectWordOrderStreets() {
+        var i = 0
+        while i < count {
+            if let e = foreignWordStreetEnd(from: i) ?? onStreetEnd(from: i) {
+                add(leadingNumber(before: i), e, .address, "street-word-order")
+                i = e + 1
+            } else { i += 1 }
+        }
+    }
+
     // MARK: recipient lines
 
     /// First token of the line of every token, in one pass (so long lines are walked once, not per query).

@@ -87,6 +87,7 @@ struct EnglishDetector {
         detectStreetCorners()
         detectLowerCaseStreets()
         detectAddresses()
+        detectWordOrderStreets()
         detectOrganisations()
         detectNames()
         detectContextNames()
@@ -580,7 +581,7 @@ struct EnglishDetector {
     /// house number. The words must not be common English or clinical words, so `12 Weeks 3` stays.
     func numberedStreetEnd(from i: Int) -> Int? {
         guard t[i].kind == .number, t[i].length <= 6 else { return nil }
-        let lead = i == 0 || t[i].newlineBefore || isPunct(i - 1, 58) || isPunct(i - 1, 44) || isPunct(i - 1, 62) ||
+        let lead = i == 0 || t[i].newlineBefore || isPunct(i - 1, 58) || isPunct(i - 1, 44) || isPunct(i - 1, 62) || isPunct(i - 1, 63) ||
             ["AT", "IS", "TO", "ON", "ADDRESS"].contains(keys[i - 1])
         guard lead else { return nil }
         var j = i + 1, words = 0, named = false
@@ -598,7 +599,10 @@ struct EnglishDetector {
             if isPunct(j, 45) && glued(j) && glued(j + 1) && isWord(j + 1) { j += 1 }   // `Vana-Viru`
         }
         guard named, words >= 1, j < count, sameLine(j), t[j].kind == .number, t[j].length <= 4, !claimed[j] else { return nil }
-        if j + 1 < count, sameLine(j + 1), isWord(j + 1), Lexicon.unitSuffixes.contains(keys[j + 1]) { return nil }
+        // `12 mg` after the number is a dose; `1429 St.` is the street word of `Příční 1429 St.`
+        if j + 1 < count, sameLine(j + 1), isWord(j + 1), Lexicon.unitSuffixes.contains(keys[j + 1]),
+           !(keys[j + 1] == "ST" && isTitleCase(j + 1) && isPunct(j + 2, 46)) { return nil }
+        if j + 1 < count, keys[j + 1] == "ST", sameLine(j + 1), isPunct(j + 2, 46) { return j + 2 }
         var e = j
         if isPunct(e + 1, 46) && glued(e + 1) && (e + 2 >= count || t[e + 2].newlineBefore) { e += 1 }   // `19.`
         return e

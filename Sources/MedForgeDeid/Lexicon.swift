@@ -129,6 +129,8 @@ enum Lexicon {
     /// Endings of street names in other languages (`Koskikatu`, `Hammarvägen`, `Brixtonlaan`).
     static let foreignStreetEndings: [String] = ["KATU", "TIE", "GATAN", "GATA", "GADE", "VÄGEN", "VEGEN",
         "VEIEN", "VEJ", "STRASSE", "STRAßE", "STR", "WEG", "LAAN", "STRAAT", "PLEIN", "GASSE", "ALLEE", "KUJA", "POLKU"]
+    /// Street words written apart after the name in other languages (`Villacher Strasse 89`, `Hegyalja út 98`).
+    static let foreignStreetWords: Set<String> = words("STRASSE STRAßE GASSE WEG ALLEE PLATZ UTCA ÚT ÚTJA TÉR VEJ VEIEN GATA GATAN GADE LAAN STRAAT KATU TIE")
     /// Words that begin a street name in other languages (`Rue de ...`, `Via ...`, `ul. ...`).
     static let foreignStreetPrefixes: Set<String> = words("RUE VIA CALLE AVENIDA AVDA RUA UL ULICA PIAZZA CARRER CAMINO CHEMIN BOULEVARD STRADA")
     static let unitWords: Set<String> = words("APT APARTMENT SUITE STE UNIT RM ROOM FL FLOOR BLDG BUILDING")

@@ -18,6 +18,10 @@ struct EnglishAddressBlockTests {
         ("new address: 4411 ninth avenue suite 20", "4411 ninth avenue suite 20"),
         ("mailing to 87 kettleby road today", "87 kettleby road"),
         ("Sent to 20114 Saare-Vilja 12 last week.", "20114 Saare-Vilja 12"),
+        ("Her flat is on Brunnecker Strasse 41 now.", "Brunnecker Strasse 41"),
+        ("He rents a room on 12 rue de Vauclin street.", "12 rue de Vauclin street"),
+        ("Drop-off point: 4410 Bakkelund 220 St. by the kiosk.", "4410 Bakkelund 220 St."),
+        ("??? 30115 Lindholmen 44", "30115 Lindholmen 44"),
     ])
     func streetsWrittenAsCornersOrInLowerCaseAreAddresses(text: String, expected: String) {
         #expect(found(text).contains { $0.0 == expected && $0.1 == .address }, "\(found(text))")
@@ -30,6 +34,9 @@ struct EnglishAddressBlockTests {
         "Walked 5 miles down the road without dyspnea.",
         "Takes 2 tabs before the drive home.",
         "Given 40 mg per day for 3 days.",
+        "Found lying on the street at 3 am.",
+        "Fell at home on 2 steps near the road.",
+        "Dose 12 Units 3 St. John's wort was stopped.",
     ])
     func clinicalPhrasesWithCornersAndRoadsAreNotAddresses(text: String) {
         #expect(!found(text).contains { $0.1 == .address }, "\(found(text))")
