@@ -26,6 +26,11 @@ extension EnglishDetector {
                 }
                 if e >= i + 2 { add(i + 2, e, .name, "title-cue-lower"); continue }
             }
+            // `follow up with Satsita Umkhayev`, `f/u with monika zilkova`: the clinician to see.
+            if k == "WITH", i >= 1, keys[i - 1] == "UP" || keys[i - 1] == "U", i + 1 < count, sameLine(i + 1), !claimed[i + 1],
+               let e = followUpNameEnd(from: i + 1) {
+                add(i + 1, e, .name, "follow-up-cue"); continue
+            }
             // Subject of a verb only people perform: `Enrico shouted`, `Vide Halme said`.
             if sentenceStart(i) || i >= 1 && (keys[i - 1] == "BUT" || keys[i - 1] == "AND" || isPunct(i - 1, 44)) {
                 guard couldBeNameWord(i, lowerCaseWords: lower), !isPlaceRun(i, i) else { continue }
@@ -35,6 +40,52 @@ extension EnglishDetector {
                     add(i, e, .name, "person-verb"); continue
                 }
             }
+        }
+    }
+
+    /// The name after `follow up with`: capitalised words with a listed or non-English name among them
+    /// (or two uncommon words), or a listed lower-case given name and the uncommon words after it. Departments and
+    /// acronyms (`Cardiology`, `PCP`) are not names.
+    func followUpNameEnd(from j: Int) -> Int? {
+        if isCapitalised(j) {
+            guard !(isAllCaps(j) && t[j].letters <= 4), let e = nameEnd(from: j, maxWords: 3, strict: true) else { return nil }
+            let words = (j...e).filter { isWord($0) }
+            let vouched = words.contains { listedName($0) || nonEnglishLetters($0) } || words.count >= 2
+            return vouched ? e : nil
+        }
+        guard isWord(j), Lexicon.firstNames.contains(keys[j]) || Lexicon.internationalFirstNames.contains(keys[j]) else { return nil }
+        var e = j, m = j + 1
+        while m < count && m - j < 3 && sameLine(m) && isWord(m) && !claimed[m] && !isCapitalised(m) && !Lexicon.commonWords.contains(keys[m])
+                && (listedName(m) || t[m].letters >= 3 || t[m].length == 1) {
+            e = m; m += 1
+        }
+        if t[e].length == 1 { e -= 1 }   // `a` is an initial only between two names
+        return e
+    }
+
+    /// `silvana, adam, christopher, kristina and caleb`: a list of three or more single words joined by
+    /// commas and a final `and`, most of them listed given names, is a list of people.
+    mutating func detectNameLists() {
+        var i = 0
+        while i < count {
+            guard isWord(i), !claimed[i], isPunct(i + 1, 44) else { i += 1; continue }
+            var items = [i], j = i + 1
+            while j + 1 < count && items.count < 12 && sameLine(j + 1) {
+                let isComma = isPunct(j, 44), isAnd = isWord(j) && keys[j] == "AND"
+                guard isComma || isAnd else { break }
+                var k = j + 1
+                if isComma, k < count, isWord(k), keys[k] == "AND" { k += 1 }
+                guard k < count, isWord(k), !claimed[k] else { break }
+                items.append(k); j = k + 1
+                if isAnd || isWord(k - 1) && keys[k - 1] == "AND" { break }
+            }
+            let given = items.filter { Lexicon.firstNames.contains(keys[$0]) || Lexicon.internationalFirstNames.contains(keys[$0]) }.count
+            let common = items.filter { Lexicon.commonWords.contains(keys[$0]) }.count
+            if items.count >= 3, given * 3 >= items.count * 2, common == 0, items.allSatisfy({ !isAllCaps($0) || t[$0].letters > 4 }) {
+                for k in items { add(k, k, .name, "given-name-list") }
+                i = items[items.count - 1] + 1; continue
+            }
+            i += 1
         }
     }
 }

@@ -94,6 +94,7 @@ struct EnglishDetector {
         detectPlaces()
         detectCuedPlaces()
         detectRecipientLines()
+        detectNameLists()
         detectDefinedOrganisations()
         detectListedOrganisations()
         detectAffiliations()

@@ -19,6 +19,9 @@ struct EnglishNameCueTests {
         ("Brannagh shouted at the nurse overnight.", "Brannagh"),
         ("Ysolde Marrak said the pain started Tuesday.", "Ysolde Marrak"),
         ("Her kid Tobiah was at the bedside.", "Tobiah"),
+        ("Please follow up with Zarema Tulpareva in two weeks.", "Zarema Tulpareva"),
+        ("pt to follow up with anna lindqvist next month", "anna lindqvist"),
+        ("visitors today: oskar, marit, jonas and ingrid.", "marit"),
     ])
     func namesAfterTheseCuesAreFound(text: String, expected: String) {
         #expect(names(text).contains(expected), "\(names(text))")
@@ -34,10 +37,13 @@ struct EnglishNameCueTests {
         "Also called Boerhaave syndrome in older texts.",
         "Perforation accompanied by Boerhaave syndrome.",
         "Mother Teresa of Calcutta is a saint.",
+        "Follow up with Cardiology and PCP in 1 week.",
+        "follow up with cardiology in two weeks",
+        "Symptoms: nausea, vomiting, fever and chills.",
     ])
     func clinicalAndTechnicalWordsAfterCuesAreNotNames(text: String) {
         let found = names(text)
-        for word in ["Colleague", "Echo", "Lasix", "Coumadin", "QALY", "NPs", "Boerhaave"] {
+        for word in ["Colleague", "Echo", "Lasix", "Coumadin", "QALY", "NPs", "Boerhaave", "Cardiology", "cardiology", "PCP", "nausea", "fever", "chills"] {
             #expect(!found.contains { $0.contains(word) }, "\(word) in \(found)")
         }
     }
