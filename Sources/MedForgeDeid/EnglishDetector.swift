@@ -641,7 +641,7 @@ struct EnglishDetector {
         var lines = 0
         while j < count && t[j].newlineBefore && lines < 3 {
             var k = j, tokens = 0, ok = true
-            if isPunct(k, 62) { k += 1 }   // quoted-reply marker `>`
+            while k < count && k - j < 4 && (isPunct(k, 62) || isPunct(k, 63) || isPunct(k, 124) || isPunct(k, 42)) && (k == j || !t[k].newlineBefore) { k += 1 }   // line markers `>`, `???`, `|`, `*`
             let lineStart = k
             while k < count && (k == lineStart || !t[k].newlineBefore) {
                 if isWord(k) && !isCapitalised(k) && !(t[k].length <= 3) { ok = false; break }

@@ -42,6 +42,12 @@ struct EnglishAddressBlockTests {
         #expect(!found(text).contains { $0.1 == .address }, "\(found(text))")
     }
 
+    // Guards addressBlockEnd: lines behind `???` or `|` markers after a street line stay in the address.
+    @Test func markedLinesAfterAStreetBelongToTheAddress() {
+        let spans = found("??? 4417 Elmstead Road\n??? Suite 12\n??? Harnwick")
+        #expect(spans.contains { $0.0 == "4417 Elmstead Road\n??? Suite 12\n??? Harnwick" && $0.1 == .address }, "\(spans)")
+    }
+
     // Guards recipient-line: the person and firm written above an address block are found.
     @Test func recipientLinesAboveAnAddressAreFound() {
         let text = "Ottilie Vrana\nBrightmoor Analytics\n5120 Kellerman Street\nSuite 4"
