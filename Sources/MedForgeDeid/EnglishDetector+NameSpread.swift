@@ -51,7 +51,7 @@ extension EnglishDetector {
             // Eponymous terms keep their meaning (`Graves disease`, `Child Pugh`, `Class II`, `Cox-Maze`);
             // `Stock et al.` cites an author.
             if nonWordNeighbour(i) || citation(near: i) { continue }
-            if i + 1 < count, sameLine(i + 1), placeOrDiseaseHead(i + 1) || isAllCaps(i + 1) || isCapitalised(i + 1) && !inName[i + 1] { continue }
+            if eponymAfter(i) || i + 1 < count && sameLine(i + 1) && (isAllCaps(i + 1) || isCapitalised(i + 1) && !inName[i + 1]) { continue }
             add(i, i, .name, "name-repeat")
         }
     }
@@ -60,7 +60,9 @@ extension EnglishDetector {
     func eponymAfter(_ i: Int) -> Bool {
         guard i + 1 < count, sameLine(i + 1) else { return false }
         if placeOrDiseaseHead(i + 1) { return true }
-        return isWord(i + 1) && Lexicon.eponymTermWords.contains(keys[i + 1])
+        var k = i + 1
+        if (isPunct(k, 39) || isPunct(k, 0x2019)) && k + 1 < count && keys[k + 1] == "S" { k += 2 }   // `Steiner's grade`
+        return isWord(k) && Lexicon.eponymTermWords.contains(keys[k])
     }
 
     /// `Chi-square`, `Meta-regression`, `Omega-3`: a word hyphen-glued to a lower-case word or a number.
@@ -93,7 +95,7 @@ extension EnglishDetector {
                 guard joinedRight || joinedLeft else { continue }
                 if joinedLeft && sameLine(i + 1) && isCapitalised(i + 1) { continue }
                 if joinedRight && i >= 1 && sameLine(i) && isCapitalised(i - 1) { continue }
-                if citation(near: i) || sameLine(i + 1) && placeOrDiseaseHead(i + 1) || sameLine(i + 3) && placeOrDiseaseHead(i + 3) { continue }
+                if citation(near: i) || eponymAfter(i) || joinedRight && eponymAfter(i + 2) { continue }
                 add(i, i, .name, "name-coordination"); found = true
             }
             if !found { break }
@@ -127,5 +129,27 @@ extension EnglishDetector {
         guard isPunct(j, 44) else { return false }
         let beyond = n + step
         return !(beyond >= 0 && beyond < count && inName[beyond] && sameLine(max(n, beyond)))
+    }
+
+    /// `Marrero and Murphy were`: two title-case listed surnames joined by `and`, standing alone (no
+    /// capitalised word on either side) and not followed by a term or a citation year, are two people.
+    mutating func detectSurnamePairs() {
+        func surname(_ j: Int) -> Bool {
+            guard j >= 0, j < count, isTitleCase(j), !claimed[j], t[j].letters >= 3, !nonWordNeighbour(j) else { return false }
+            let k = keys[j]
+            let listed = (Lexicon.surnameRank[k] ?? Int.max) <= 5000 || nonEnglishLetters(j) && !Lexicon.commonWords.contains(k)
+            return listed && !Gazetteer.places.contains(k) && !Gazetteer.regions.contains(k) && !Gazetteer.multiWordStarts.contains(k)
+                && Lexicon.monthNumber[k] == nil && !Lexicon.weekdays.contains(k) && !Lexicon.streetSuffixes.contains(k) && orgSuffixLength(j) == 0
+        }
+        var i = 0
+        while i + 2 < count {
+            defer { i += 1 }
+            guard isWord(i + 1), keys[i + 1] == "AND", sameLine(i + 1), sameLine(i + 2), surname(i), surname(i + 2) else { continue }
+            if i >= 1 && sameLine(i) && isCapitalised(i - 1) { continue }
+            if i + 3 < count && sameLine(i + 3) && (isCapitalised(i + 3) || eponymAfter(i + 2) || isPunct(i + 3, 45)) { continue }
+            if citation(near: i + 2) { continue }
+            add(i, i, .name, "surname-pair"); add(i + 2, i + 2, .name, "surname-pair")
+            i += 2
+        }
     }
 }

@@ -100,6 +100,7 @@ struct EnglishDetector {
         detectAffiliations()
         detectPersonFrom()
         detectVenues()
+        detectSurnamePairs()
         spreadNames()
         coordinateNames()
         return spans

@@ -39,6 +39,17 @@ struct EnglishNameSpreadTests {
         #expect(names(text).contains { $0 == expected || $0.contains(expected) }, "\(names(text))")
     }
 
+    // Guards surname-pair: two listed surnames joined by `and` are two people; eponymous grades and
+    // hyphenated or capitalised continuations are not.
+    @Test func twoSurnamesJoinedByAndAreNamesUnlessATermFollows() {
+        let found = names("The scans were read by Thornton and Whitaker yesterday.")
+        #expect(found.contains("Thornton") && found.contains("Whitaker"), "\(found)")
+        let grade = names("Tumours were Edmondson and Steiner's grade II.")
+        #expect(!grade.contains("Steiner"), "\(grade)")
+        let foundation = names("Funded by the Carter and Hughes Foundation.")
+        #expect(!foundation.contains("Hughes"), "\(foundation)")
+    }
+
     // Guards name-coordination precision: terms, places, citations and clinical words next to a name stay.
     @Test(arguments: [
         "Dr. Ruth Ames noted Diagnostic and Statistical Manual criteria.",
