@@ -96,6 +96,8 @@ extension EnglishDetector {
                 if joinedLeft && sameLine(i + 1) && isCapitalised(i + 1) { continue }
                 if joinedRight && i >= 1 && sameLine(i) && isCapitalised(i - 1) { continue }
                 if citation(near: i) || eponymAfter(i) || joinedRight && eponymAfter(i + 2) { continue }
+                // The found name must end there too: `Carstairs and Morris Deprivation`, `Haigis, Hoffer Q` are terms.
+                if joinedRight && i + 3 < count && sameLine(i + 3) && isWord(i + 3) && isUpperLetter(first(i + 3)) && !inName[i + 3] { continue }
                 add(i, i, .name, "name-coordination"); found = true
             }
             if !found { break }
