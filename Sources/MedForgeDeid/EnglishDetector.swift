@@ -732,7 +732,9 @@ struct EnglishDetector {
                 while q + 1 < count && isCapitalised(q + 1) && sameLine(q + 1) && q - m < 5 { q += 1 }
                 b = q; m = q + 1
             }
-            let hasName = a < i - len + 1 || b > i   // a lone `Inc.` after a comma names nothing
+            var hasName = a < i - len + 1 || b > i   // a lone `Inc.` after a comma names nothing
+            // `Country Club` alone is generic; a club needs a proper name (`Erwetegem Country Club`).
+            if keys[i] == "CLUB" && (a..<i).allSatisfy({ !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.clubKinds.contains(keys[$0]) }) { hasName = false }
             if isPunct(b + 1, 46) && glued(b + 1) && ["INC", "LTD", "CORP", "CO", "LLC"].contains(keys[b]) { b += 1 }
             if hasName {
                 let isHospital = (a...b).contains { Lexicon.hospitalSuffixes.contains(keys[$0]) } ||

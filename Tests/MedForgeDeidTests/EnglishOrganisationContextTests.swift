@@ -20,6 +20,7 @@ struct EnglishOrganisationContextTests {
         ("Collateral from Ingrid Solheim from Tarrowby Freight this morning.", "Tarrowby Freight"),
         ("Family meeting set at Halvane, 418 Orchard Street on Monday.", "Halvane"),
         ("She phoned the Brekkon office about the leave form.", "Brekkon"),
+        ("Injured at the Harrowgate Country Club on Saturday.", "Harrowgate Country Club"),
     ])
     func organisationsNamedByContextAreFound(text: String, expected: String) {
         #expect(found(text).contains { $0.0 == expected && $0.1 == .organization }, "\(found(text))")
@@ -36,10 +37,12 @@ struct EnglishOrganisationContextTests {
         "Maria Lopez is from Texas originally.",
         "Forms are on the WIREs website.",
         "Follow up at the Cardiology office in two weeks.",
+        "Plays golf at the Country Club twice a week.",
+        "Club foot was corrected in infancy.",
     ])
     func contextThatIsNotAnOrganisationIsIgnored(text: String) {
         let spans = found(text)
-        for word in ["Mental", "Toronto", "Ottawa", "Lasix", "Foley", "patient", "Oslo", "Texas", "WIREs", "Cardiology"] {
+        for word in ["Mental", "Toronto", "Ottawa", "Lasix", "Foley", "patient", "Oslo", "Texas", "WIREs", "Cardiology", "Club"] {
             #expect(!spans.contains { $0.0.contains(word) && $0.1 == .organization }, "\(word) in \(spans)")
         }
     }
