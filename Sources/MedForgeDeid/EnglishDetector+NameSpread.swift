@@ -1,6 +1,7 @@
 // Document-level name rules, run after the per-token name rules: a name found once marks its other
-// mentions, and a capitalised word joined to a found name by `and` or a list comma is a name too.
-// Both passes visit each token a bounded number of times, so they stay linear in the note's length.
+// mentions, a capitalised word joined to a found name by `and` or a list comma is a name too, and two
+// listed surnames joined by `and` are two people. Each pass visits every token a bounded number of
+// times, so they stay linear in the note's length.
 
 extension EnglishDetector {
     /// Whether token `i` could stand alone as a repeated or coordinated name: a title-case word of three
@@ -50,7 +51,7 @@ extension EnglishDetector {
             guard known.contains(makeString(s, Int(t[i].start), Int(t[i].end))), couldBeNameWord(i, lowerCaseWords: lower) else { continue }
             // Eponymous terms keep their meaning (`Graves disease`, `Child Pugh`, `Class II`, `Cox-Maze`);
             // `Stock et al.` cites an author.
-            if nonWordNeighbour(i) || citation(near: i) { continue }
+            if hyphenGlued(i) || citation(near: i) { continue }
             if eponymAfter(i) || i + 1 < count && sameLine(i + 1) && (isAllCaps(i + 1) || isCapitalised(i + 1) && !inName[i + 1]) { continue }
             add(i, i, .name, "name-repeat")
         }
@@ -81,15 +82,15 @@ extension EnglishDetector {
 
     /// `Marrero and Murphy`, `Gaetane, Hannah, Anthony`: a lone capitalised word joined by `and`, `&`
     /// or a comma to a found name is a name. Commas join only one-word names, as lists of given names
-    /// do. The word must stand alone (no capitalised word on its other side), so `Diagnostic and
-    /// Statistical Manual` and `Carstairs and Morris Deprivation` stay, and not before a year (`Chen
-    /// and Simmons, 2011` cites authors, not patients).
+    /// do. The word and the found name must stand alone (no capitalised word on their outer sides), so
+    /// `Diagnostic and Statistical Manual` and `Zeltner, Anna Q formula` stay, and not before a year
+    /// (`Chen and Simmons, 2011` cites authors, not patients).
     mutating func coordinateNames() {
         let lower = lowerCaseWords()
         for _ in 0..<2 {   // a second pass lets a list grow from a name in its middle to both ends
             let inName = tokensInSpans(of: .name)
             var found = false
-            for i in 0..<count where !claimed[i] && couldBeNameWord(i, lowerCaseWords: lower) && !nonWordNeighbour(i) {
+            for i in 0..<count where !claimed[i] && couldBeNameWord(i, lowerCaseWords: lower) && !hyphenGlued(i) {
                 let joinedRight = joinedToName(from: i, step: 1, inName)
                 let joinedLeft = joinedToName(from: i, step: -1, inName)
                 guard joinedRight || joinedLeft else { continue }
@@ -117,7 +118,7 @@ extension EnglishDetector {
     }
 
     /// A word hyphen-glued to a neighbour belongs to a compound (`Kaplan-Meier`), not a lone name.
-    func nonWordNeighbour(_ i: Int) -> Bool {
+    func hyphenGlued(_ i: Int) -> Bool {
         (isPunct(i + 1, 45) && glued(i + 1)) || (isPunct(i - 1, 45) && glued(i))
     }
 
@@ -137,7 +138,7 @@ extension EnglishDetector {
     /// capitalised word on either side) and not followed by a term or a citation year, are two people.
     mutating func detectSurnamePairs() {
         func surname(_ j: Int) -> Bool {
-            guard j >= 0, j < count, isTitleCase(j), !claimed[j], t[j].letters >= 3, !nonWordNeighbour(j) else { return false }
+            guard j >= 0, j < count, isTitleCase(j), !claimed[j], t[j].letters >= 3, !hyphenGlued(j) else { return false }
             let k = keys[j]
             let listed = (Lexicon.surnameRank[k] ?? Int.max) <= 5000 || nonEnglishLetters(j) && !Lexicon.commonWords.contains(k)
             return listed && !Gazetteer.places.contains(k) && !Gazetteer.regions.contains(k) && !Gazetteer.multiWordStarts.contains(k)
