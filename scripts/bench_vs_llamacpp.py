@@ -2,10 +2,13 @@
 """Prompt-processing and generation speed: `medforge bench` against llama.cpp on the same GGUF.
 
 For every model file it alternates, --reps times,
-  * llama.cpp (llama-cpp-python, in a fresh subprocess each time): like llama-bench's pp/tg
-    tests -- after one warm-up, decode --pp random tokens as one batch into an empty KV cache
-    (pp tokens/s), then clear the cache and decode --tg random tokens one at a time
-    (tg tokens/s); --threads threads for both;
+  * llama.cpp: its own `llama-bench` (-p PP -n TG -t THREADS -r 1, JSON output) when one is found
+    (--llama-bench PATH, $LLAMA_BENCH, or .build-llama/build/bin/llama-bench as built by
+    scripts/build_llama_bench.sh); otherwise llama-cpp-python in a fresh subprocess, timed like
+    llama-bench's pp/tg tests -- after one warm-up, decode --pp random tokens as one batch into an
+    empty KV cache (pp tokens/s), then clear the cache and decode --tg random tokens one at a time
+    (tg tokens/s). llama-cpp-python adds Python overhead per generated token, so llama-bench is the
+    stricter reference;
   * `medforge bench --model F --pp N --tg N --threads T --json` (expects one JSON object with
     at least pp_tokens_per_s, tg_tokens_per_s, tg_bandwidth_share),
 keeps the best of the reps for each side and prints both, and medforge/llama.cpp ratios.
@@ -83,7 +86,33 @@ def llamacpp_worker(path: str, pp: int, tg: int, threads: int, flash_attn: bool)
     print(json.dumps({"pp_tokens_per_s": pp / t_pp, "tg_tokens_per_s": tg / t_tg}))
 
 
+def find_llama_bench(args):
+    for c in [args.llama_bench, os.environ.get("LLAMA_BENCH"), str(REPO / ".build-llama/build/bin/llama-bench")]:
+        if c and Path(c).is_file() and os.access(c, os.X_OK):
+            return c
+    return None
+
+
+def run_llama_bench(binary: str, path: Path, args):
+    cmd = [binary, "-m", str(path), "-p", str(args.pp), "-n", str(args.tg), "-t", str(args.threads), "-r", "1",
+           "-o", "json"] + (["-fa", "1"] if args.flash_attn else [])
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+    if p.returncode != 0:
+        raise RuntimeError(f"llama-bench failed on {path}: {p.stderr[-2000:]}")
+    out = {}
+    for test in json.loads(p.stdout):
+        if test.get("n_prompt", 0) > 0 and test.get("n_gen", 0) == 0:
+            out["pp_tokens_per_s"] = float(test["avg_ts"])
+        elif test.get("n_gen", 0) > 0 and test.get("n_prompt", 0) == 0:
+            out["tg_tokens_per_s"] = float(test["avg_ts"])
+    if len(out) != 2:
+        raise RuntimeError(f"llama-bench gave no pp/tg results for {path}")
+    return out
+
+
 def run_llamacpp(path: Path, args):
+    if args.llama_bench_binary:
+        return run_llama_bench(args.llama_bench_binary, path, args)
     cmd = [sys.executable, __file__, "--llamacpp-worker", str(path), "--pp", str(args.pp), "--tg", str(args.tg),
            "--threads", str(args.threads)] + (["--flash-attn"] if args.flash_attn else [])
     p = subprocess.run(cmd, capture_output=True, text=True)
@@ -138,13 +167,17 @@ def main():
     ap.add_argument("--flash-attn", action="store_true", help="llama.cpp with flash attention")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--json-out", type=Path, help="also write the results here")
+    ap.add_argument("--llama-bench", help="llama.cpp's llama-bench binary (default: $LLAMA_BENCH or .build-llama)")
+    ap.add_argument("--python-reference", action="store_true", help="use llama-cpp-python even if llama-bench is found")
     ap.add_argument("--llamacpp-worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    args.llama_bench_binary = None if (args.python_reference or args.llamacpp_worker) else find_llama_bench(args)
 
     if args.llamacpp_worker:
         llamacpp_worker(args.llamacpp_worker, args.pp, args.tg, args.threads, args.flash_attn)
         return
 
+    reference = f"llama-bench ({args.llama_bench_binary})" if args.llama_bench_binary else "llama-cpp-python"
     results = []
     for f in args.files:
         path = Path(f) if Path(f).is_absolute() else (REPO / f if (REPO / f).exists() else Path(f))
@@ -171,14 +204,15 @@ def main():
         # prefer the machine bandwidth medforge measured in the same run, if it reports one
         machine = best(mf_runs, "machine_read_bytes_per_s")
         machine_gbs = machine / 1e9 if machine else args.machine_gbs
-        results.append(dict(file=path.name, bytes_per_token=bpt, llamacpp_pp=lc_pp, llamacpp_tg=lc_tg,
+        results.append(dict(file=path.name, reference=reference, bytes_per_token=bpt, llamacpp_pp=lc_pp, llamacpp_tg=lc_tg,
                             llamacpp_tg_gbs=lc_gbs, llamacpp_tg_share=lc_gbs / machine_gbs,
                             machine_gbs=machine_gbs,
                             medforge_pp=mf_pp, medforge_tg=mf_tg, medforge_tg_share=mf_share,
                             pp_ratio=(mf_pp / lc_pp) if mf_pp else None,
                             tg_ratio=(mf_tg / lc_tg) if mf_tg else None, medforge_error=mf_err))
 
-    print(f"\npp {args.pp}, tg {args.tg}, {args.threads} threads, best of {args.reps} alternating runs "
+    print(f"\nllama.cpp reference: {reference}")
+    print(f"pp {args.pp}, tg {args.tg}, {args.threads} threads, best of {args.reps} alternating runs "
           f"(tokens/s; bandwidth share against {args.machine_gbs:g} GB/s)")
     hdr = f"{'file':28s} {'llama.cpp pp':>12s} {'tg':>7s} {'tg GB/s':>8s} {'share':>6s} | {'medforge pp':>11s} {'tg':>7s} {'share':>6s} | {'pp x':>6s} {'tg x':>6s}"
     print(hdr)

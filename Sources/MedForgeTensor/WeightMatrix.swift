@@ -12,6 +12,8 @@ public final class WeightMatrix: @unchecked Sendable {
     let owner: AnyObject?
     /// Optional repacked copy for the fast kernels (filled by `prepareForFastKernels`).
     var packed: PackedWeights?
+    /// W^T requantised for the int8 kernels (built on first use by `transposedInt8()`).
+    var transposedCache: TransposedInt8Weight??
 
     /// `data` must hold rows * rowBytes bytes (checked by the file readers).
     public init(type: GGMLType, rows: Int, cols: Int, data: UnsafeRawPointer, owner: AnyObject?) {

@@ -97,7 +97,7 @@ func matmulNN(_ a: Mat, _ b: Mat, _ out: Mat, accumulate: Bool = false, scale: F
     if !accumulate { out.zero() }
     switch precision {
     case .fp32: gemmAccumulate(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, out.p, scale: scale, pool: pool)
-    case .bf16: gemmAccumulateBF16(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, ldb: b.cols, out.p, ldo: out.cols,
+    case .bf16, .int8: gemmAccumulateBF16(a.p, m: a.rows, k: a.cols, lda: a.cols, b.p, n: b.cols, ldb: b.cols, out.p, ldo: out.cols,
                                    scale: scale, pool: pool)
     }
 }

@@ -10,6 +10,11 @@ public enum MatmulPrecision: String, Codable, Sendable, CaseIterable {
     /// Both inputs rounded to bfloat16 (8-bit significand, round to nearest even), products accumulated in
     /// float32: `vdpbf16ps` on CPUs with AVX512-BF16, the same arithmetic in plain C elsewhere.
     case bf16
+    /// As `bf16`, and the x-gradients through quantised base weights (dx = dy W) run on the int8 kernels of
+    /// the forward pass: W^T is requantised once to Q8_0 (blocks of 32 along W's rows, kept for the run: about
+    /// 1.06 bytes per weight) and dy is quantised per 32 values like an activation. Weights whose shape has no
+    /// int8 kernel fall back to the bf16 path.
+    case int8
 
     /// True when this CPU runs bf16 products in hardware (AVX512-BF16).
     public static var bf16InHardware: Bool { mf_bf16_hardware() != 0 }

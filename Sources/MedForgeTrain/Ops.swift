@@ -23,7 +23,14 @@ func frozenLinearForward(_ w: WeightMatrix, _ x: Mat, _ y: Mat, pool: ThreadPool
 func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool, precision: MatmulPrecision = .fp32) {
     precondition(dy.cols == w.rows && dx.cols == w.cols && dx.rows == dy.rows)
     let T = dy.rows, inDim = w.cols, outDim = w.rows
-    let tileRows = precision == .bf16 ? 256 : 64, blockCols = 256
+    if precision == .int8, w.type.blockSize > 1, let wt = w.transposedInt8() {
+        let tmp = Mat(T, inDim)
+        if wt.multiplyByW(dy.p, batch: T, tmp.p, pool: pool) {
+            dx.add(tmp)
+            return
+        }
+    }
+    let tileRows = precision == .fp32 ? 64 : 256, blockCols = 256
     let partials = (1..<pool.threads).map { _ in Mat(T, inDim) }
     pool.run { ith, nth in
         let target = ith == 0 ? dx : partials[ith - 1]
@@ -36,7 +43,7 @@ func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: Th
         while r0 < range.upperBound {
             let n = min(tileRows, range.upperBound - r0)
             for i in 0..<n { w.row(r0 + i, into: tile + i * inDim) }
-            if precision == .bf16 {
+            if precision != .fp32 {
                 // target (T, in) += dy[:, r0..<r0+n] (T, n) @ tile (n, in)
                 mf_gemm_bf16(Int64(T), Int64(inDim), Int64(n), dy.p + r0, Int64(outDim), tile, Int64(inDim),
                              target.p, Int64(inDim), 1)
@@ -197,11 +204,14 @@ struct AttentionShape {
     var heads: Int, kvHeads: Int
     var keyDim: Int, valueDim: Int
     var scale: Float
+    /// fp32: row-by-row dot products (the reference); bf16/int8: per-head bf16 GEMMs (attentionForwardGEMM).
+    var precision: MatmulPrecision = .fp32
 }
 
 /// q (T, H*dk), k (T, KV*dk), v (T, KV*dv) -> out (T, H*dv); saves probs (H, T*T) row t holding
 /// softmax_j<=t(q_t . k_j * scale).
 func attentionForward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ out: Mat, probs: Mat, pool: ThreadPool) {
+    if s.precision != .fp32 { attentionForwardGEMM(q, k, v, s, out, probs: probs, pool: pool); return }
     let T = q.rows, group = s.heads / s.kvHeads
     out.zero()
     pool.run { ith, nth in
@@ -234,6 +244,7 @@ func attentionForward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ out: 
 /// dv_j += P_j dout_t. Threads split key/value heads so no two threads write the same dk/dv row.
 func attentionBackward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, probs: Mat, _ dout: Mat,
                        _ dq: Mat, _ dk: Mat, _ dv: Mat, pool: ThreadPool) {
+    if s.precision != .fp32 { attentionBackwardGEMM(q, k, v, s, probs: probs, dout, dq, dk, dv, pool: pool); return }
     let T = q.rows, group = s.heads / s.kvHeads
     pool.run { ith, nth in
         var dp = [Float](repeating: 0, count: T)
@@ -261,21 +272,145 @@ func attentionBackward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, probs:
     }
 }
 
+// MARK: Attention as GEMMs (mixed precision)
+
+/// Row blocks of the causal products: block [r0, r1) of queries only needs keys [0, r1).
+private let causalBlock = 64
+
+/// dst (cols, rows) = src (rows, cols; row stride ld)^T.
+private func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int, into dst: UnsafeMutablePointer<Float>) {
+    for r in 0..<rows { for c in 0..<cols { dst[c * rows + r] = src[r * ld + c] } }
+}
+
+/// attentionForward with the two products per head as bf16 GEMMs (float32 accumulation): S = scale Q_h K^T in
+/// causal row blocks, softmax in float32, O_h = P V. Heads are spread over the threads.
+func attentionForwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ out: Mat, probs: Mat, pool: ThreadPool) {
+    let T = q.rows, group = s.heads / s.kvHeads
+    let dk = s.keyDim, dv = s.valueDim, qw = s.heads * dk, kw = s.kvHeads * dk, vw = s.kvHeads * dv, ow = s.heads * dv
+    out.zero()
+    pool.run { ith, nth in
+        let kT = UnsafeMutablePointer<Float>.allocate(capacity: dk * T)
+        defer { kT.deallocate() }
+        var lastKV = -1
+        for h in ThreadPool.chunk(s.heads, ith, nth) {
+            let kvh = h / group
+            if kvh != lastKV { transpose(k.p + kvh * dk, rows: T, cols: dk, ld: kw, into: kT); lastKV = kvh }
+            let pr = probs.row(h)
+            pr.update(repeating: 0, count: T * T)
+            var r0 = 0
+            while r0 < T {
+                let r1 = min(T, r0 + causalBlock)
+                // scores rows [r0, r1), columns [0, r1)
+                mf_gemm_bf16(Int64(r1 - r0), Int64(r1), Int64(dk), q.p + r0 * qw + h * dk, Int64(qw), kT, Int64(T),
+                             pr + r0 * T, Int64(T), s.scale)
+                for t in r0..<r1 {
+                    let row = pr + t * T
+                    var m = -Float.infinity
+                    for j in 0...t { m = max(m, row[j]) }
+                    var sum: Float = 0
+                    for j in 0...t { let e = expf(row[j] - m); row[j] = e; sum += e }
+                    let inv = 1 / sum
+                    for j in 0...t { row[j] *= inv }
+                    if t + 1 < r1 { (row + t + 1).update(repeating: 0, count: r1 - t - 1) }
+                }
+                // O rows [r0, r1) = P[r0..<r1, 0..<r1] V[0..<r1]
+                mf_gemm_bf16(Int64(r1 - r0), Int64(dv), Int64(r1), pr + r0 * T, Int64(T), v.p + kvh * dv, Int64(vw),
+                             out.p + r0 * ow + h * dv, Int64(ow), 1)
+                r0 = r1
+            }
+        }
+    }
+}
+
+/// attentionBackward with bf16 GEMMs: dP = dO_h V^T, dS = P (dP - rowsum(P dP)) scale, dQ_h += dS K, dK += dS^T Q_h,
+/// dV += P^T dO_h. Threads split key/value heads so no two threads write the same dk/dv columns.
+func attentionBackwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, probs: Mat, _ dout: Mat,
+                           _ dq: Mat, _ dk: Mat, _ dv: Mat, pool: ThreadPool) {
+    let T = q.rows, group = s.heads / s.kvHeads
+    let hk = s.keyDim, hv = s.valueDim, qw = s.heads * hk, kw = s.kvHeads * hk, vw = s.kvHeads * hv, ow = s.heads * hv
+    pool.run { ith, nth in
+        let vT = UnsafeMutablePointer<Float>.allocate(capacity: hv * T)
+        let dp = UnsafeMutablePointer<Float>.allocate(capacity: T * T)
+        let tT = UnsafeMutablePointer<Float>.allocate(capacity: T * T)
+        defer { vT.deallocate(); dp.deallocate(); tT.deallocate() }
+        for kvh in ThreadPool.chunk(s.kvHeads, ith, nth) {
+            transpose(v.p + kvh * hv, rows: T, cols: hv, ld: vw, into: vT)
+            for h in (kvh * group)..<((kvh + 1) * group) {
+                let pr = probs.row(h)
+                dp.update(repeating: 0, count: T * T)
+                var r0 = 0
+                while r0 < T {
+                    let r1 = min(T, r0 + causalBlock)
+                    mf_gemm_bf16(Int64(r1 - r0), Int64(r1), Int64(hv), dout.p + r0 * ow + h * hv, Int64(ow), vT, Int64(T),
+                                 dp + r0 * T, Int64(T), 1)
+                    r0 = r1
+                }
+                // dS in place of dP (zero above the diagonal)
+                for t in 0..<T {
+                    let p = pr + t * T, d = dp + t * T
+                    var sum: Float = 0
+                    for j in 0...t { sum += p[j] * d[j] }
+                    for j in 0...t { d[j] = p[j] * (d[j] - sum) * s.scale }
+                    if t + 1 < T { (d + t + 1).update(repeating: 0, count: T - t - 1) }
+                }
+                // dQ_h rows [r0, r1) += dS[r0..<r1, 0..<r1] K[0..<r1]
+                r0 = 0
+                while r0 < T {
+                    let r1 = min(T, r0 + causalBlock)
+                    mf_gemm_bf16(Int64(r1 - r0), Int64(hk), Int64(r1), dp + r0 * T, Int64(T), k.p + kvh * hk, Int64(kw),
+                                 dq.p + r0 * qw + h * hk, Int64(qw), 1)
+                    r0 = r1
+                }
+                // dK += dS^T Q_h; dV += P^T dO_h (row j of the transposes is non-zero from column j on)
+                transpose(dp, rows: T, cols: T, ld: T, into: tT)
+                r0 = 0
+                while r0 < T {
+                    let r1 = min(T, r0 + causalBlock)
+                    mf_gemm_bf16(Int64(r1 - r0), Int64(hk), Int64(T - r0), tT + r0 * T + r0, Int64(T), q.p + r0 * qw + h * hk, Int64(qw),
+                                 dk.p + r0 * kw + kvh * hk, Int64(kw), 1)
+                    r0 = r1
+                }
+                transpose(pr, rows: T, cols: T, ld: T, into: tT)
+                r0 = 0
+                while r0 < T {
+                    let r1 = min(T, r0 + causalBlock)
+                    mf_gemm_bf16(Int64(r1 - r0), Int64(hv), Int64(T - r0), tT + r0 * T + r0, Int64(T), dout.p + r0 * ow + h * hv, Int64(ow),
+                                 dv.p + r0 * vw + kvh * hv, Int64(vw), 1)
+                    r0 = r1
+                }
+            }
+        }
+    }
+}
+
 // MARK: SwiGLU gate
 
 @inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
 /// h (T, f) = silu(g) * u
 func swigluForward(_ g: Mat, _ u: Mat, _ h: Mat) {
-    for i in 0..<g.count { h.p[i] = silu(g.p[i]) * u.p[i] }
+    h.p.update(from: g.p, count: g.count)
+    siluMul(h.p, u.p, g.count)   // vector exp (relative error < 3e-7)
 }
 
 /// dg += dh * u * silu'(g), du += dh * silu(g), with silu'(g) = s (1 + g (1 - s)), s = sigmoid(g).
 func swigluBackward(_ g: Mat, _ u: Mat, _ dh: Mat, _ dg: Mat, _ du: Mat) {
-    for i in 0..<g.count {
-        let x = g.p[i], sg = sigmoid(x)
-        dg.p[i] += dh.p[i] * u.p[i] * sg * (1 + x * (1 - sg))
-        du.p[i] += dh.p[i] * x * sg
+    // e^-g in blocks with the vector exp, then sigmoid = 1 / (1 + e^-g)
+    let block = 1024
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * block) { buf in
+        let neg = buf.baseAddress!, e = neg + block
+        var i0 = 0
+        while i0 < g.count {
+            let n = min(block, g.count - i0)
+            for i in 0..<n { neg[i] = -g.p[i0 + i] }
+            expVector(neg, e, n)
+            for i in 0..<n {
+                let x = g.p[i0 + i], sg = 1 / (1 + e[i]), d = dh.p[i0 + i]
+                dg.p[i0 + i] += d * u.p[i0 + i] * sg * (1 + x * (1 - sg))
+                du.p[i0 + i] += d * x * sg
+            }
+            i0 += n
+        }
     }
 }
 

@@ -352,7 +352,8 @@ public final class TrainableDeepSeekV2: TrainableModel {
     }
 
     var attnShape: AttentionShape {
-        AttentionShape(heads: shape.heads, kvHeads: 1, keyDim: shape.latentWidth, valueDim: shape.kvRank, scale: shape.attentionScale)
+        AttentionShape(heads: shape.heads, kvHeads: 1, keyDim: shape.latentWidth, valueDim: shape.kvRank, scale: shape.attentionScale,
+                       precision: matmulPrecision)
     }
 
     /// Columns [from, from+count) of each row of m into a new (rows, count) matrix.

@@ -129,7 +129,7 @@ public final class TrainableLlama: TrainableModel {
 
     var attentionShape: AttentionShape {
         AttentionShape(heads: shape.heads, kvHeads: shape.kvHeads, keyDim: shape.headDim, valueDim: shape.headDim,
-                       scale: 1 / Float(shape.headDim).squareRoot())
+                       scale: 1 / Float(shape.headDim).squareRoot(), precision: matmulPrecision)
     }
 
     /// One block: x (T, dim) -> out (T, dim), with its tape.

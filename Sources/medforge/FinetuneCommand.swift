@@ -32,7 +32,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .customLong("warmup")) var warmup: Int = 10
     @Option(name: .customLong("weight-decay")) var weightDecay: Float = 0
     @Option(name: .customLong("clip-norm"), help: "Global gradient-norm clipping (0 = off).") var clipNorm: Double = 1
-    @Option(help: "Dense float products of forward and backward: fp32, or bf16 (bf16 inputs, float32 accumulation; AVX512-BF16 when the CPU has it). Adapter weights and AdamW state stay float32.")
+    @Option(help: "Dense float products of forward and backward: fp32; bf16 (bf16 inputs, float32 accumulation; AVX512-BF16 when the CPU has it); or int8 (as bf16, and the input gradients through quantised base weights on the int8 kernels, with a requantised transposed copy of each weight). Adapter weights and AdamW state stay float32.")
     var precision: String?
     @Flag(help: "Same as --precision bf16.") var bf16 = false
     @Flag(name: .customLong("checkpoint-activations"), help: "Recompute block activations in the backward.") var checkpointActivations = false
@@ -58,7 +58,7 @@ struct FinetuneCommand: ParsableCommand {
         guard data != nil || eval != nil else { throw ValidationError("give --data and/or --eval") }
         guard LRSchedule.Kind(rawValue: schedule) != nil else { throw ValidationError("--schedule must be cosine, linear or constant") }
         if let e = dpEpsilon, !(e > 0) { throw ValidationError("--dp-epsilon must be positive") }
-        if let p = precision, MatmulPrecision(rawValue: p) == nil { throw ValidationError("--precision must be fp32 or bf16") }
+        if let p = precision, MatmulPrecision(rawValue: p) == nil { throw ValidationError("--precision must be fp32, bf16 or int8") }
         if bf16 && precision == "fp32" { throw ValidationError("--bf16 contradicts --precision fp32") }
     }
 
@@ -88,9 +88,9 @@ struct FinetuneCommand: ParsableCommand {
         let m = try openTrainableModel(path: model, lora: lora, seed: seed, threads: threads)
         m.activationCheckpointing = checkpointActivations
         m.matmulPrecision = matmulPrecision
-        if matmulPrecision == .bf16 {
+        if matmulPrecision != .fp32 {
             struct PrecisionLine: Encodable { var precision: String; var bf16_hardware: Bool }
-            emit(PrecisionLine(precision: "bf16", bf16_hardware: MatmulPrecision.bf16InHardware))
+            emit(PrecisionLine(precision: matmulPrecision.rawValue, bf16_hardware: MatmulPrecision.bf16InHardware))
         }
         if let dir = startAdapter { try PEFTAdapter.load(dir: dir, into: m) }
         let tok = try loadTokenizer(vocabularySize: m.vocabularySize)
