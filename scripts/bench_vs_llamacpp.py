@@ -199,11 +199,12 @@ def main():
                           file=sys.stderr, flush=True)
         lc_pp, lc_tg = best(lc_runs, "pp_tokens_per_s"), best(lc_runs, "tg_tokens_per_s")
         mf_pp, mf_tg = best(mf_runs, "pp_tokens_per_s"), best(mf_runs, "tg_tokens_per_s")
-        mf_share = best(mf_runs, "tg_bandwidth_share")
         lc_gbs = bpt * lc_tg / 1e9
-        # prefer the machine bandwidth medforge measured in the same run, if it reports one
-        machine = best(mf_runs, "machine_read_bytes_per_s")
-        machine_gbs = machine / 1e9 if machine else args.machine_gbs
+        # the machine bandwidth medforge measured in the same run (median over reps: a single probe can catch
+        # the host in a fast moment), else --machine-gbs; both shares are taken against the same figure
+        probes = sorted(r["machine_read_bytes_per_s"] for r in mf_runs if r and r.get("machine_read_bytes_per_s"))
+        machine_gbs = probes[len(probes) // 2] / 1e9 if probes else args.machine_gbs
+        mf_share = (mf_tg * best(mf_runs, "weight_bytes_per_token") / 1e9 / machine_gbs) if mf_tg and best(mf_runs, "weight_bytes_per_token") else best(mf_runs, "tg_bandwidth_share")
         results.append(dict(file=path.name, reference=reference, bytes_per_token=bpt, llamacpp_pp=lc_pp, llamacpp_tg=lc_tg,
                             llamacpp_tg_gbs=lc_gbs, llamacpp_tg_share=lc_gbs / machine_gbs,
                             machine_gbs=machine_gbs,
@@ -213,7 +214,8 @@ def main():
 
     print(f"\nllama.cpp reference: {reference}")
     print(f"pp {args.pp}, tg {args.tg}, {args.threads} threads, best of {args.reps} alternating runs "
-          f"(tokens/s; bandwidth share against {args.machine_gbs:g} GB/s)")
+          f"(tokens/s; bandwidth shares against the machine read bandwidth medforge measured: "
+          + ", ".join(f"{r['file']} {r['machine_gbs']:.1f} GB/s" for r in results) + ")")
     hdr = f"{'file':28s} {'llama.cpp pp':>12s} {'tg':>7s} {'tg GB/s':>8s} {'share':>6s} | {'medforge pp':>11s} {'tg':>7s} {'share':>6s} | {'pp x':>6s} {'tg x':>6s}"
     print(hdr)
     print("-" * len(hdr))

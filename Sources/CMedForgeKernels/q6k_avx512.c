@@ -129,39 +129,8 @@ MF_INLINE MF_AVX512 void tile(const uint8_t *gq, int64_t nsb, const mf_block_q8b
     for (int t = 0; t < T; t++) _mm512_storeu_ps(y + t * rows, acc[t]);
 }
 
-/// One token (decode): sub-block sums are scaled in int32 (|sum| < 2^17, |sc| <= 128, 16 sub-blocks: no
-/// overflow) and converted to float once per super-block instead of twice per 32 columns.
-MF_INLINE MF_AVX512 void gemv_group(const uint8_t *gq, int64_t nsb, const mf_block_q8b *x, float *y) {
-    __m512 acc = _mm512_setzero_ps();
-    for (int64_t s = 0; s < nsb; s++) {
-        const uint8_t *o = gq + s * SB_BYTES;
-        for (int k = 0; k < SB_BYTES; k += 64) _mm_prefetch((const char *)o + MF_KPREFETCH + k, _MM_HINT_T2);
-        const mf_block_q8b *xb = x + s;
-        __m512i isum = _mm512_setzero_si512();
-        for (int c = 0; c < 8; c++) {
-            const uint8_t *oc = o + 384 * c;
-            const int8_t *xq = xb->qs + 32 * c;
-            __m512i se = _mm512_set1_epi32(xb->bias16[2 * c]), so = _mm512_set1_epi32(xb->bias16[2 * c + 1]);
-            for (int v = 0; v < 4; v++) {
-                se = _mm512_dpbusd_epi32(se, operand(oc, 2 * v), bcast32(xq + 4 * v));
-                so = _mm512_dpbusd_epi32(so, operand(oc, 2 * v + 1), bcast32(xq + 16 + 4 * v));
-            }
-            __m512i sce = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(o + 3072 + 32 * c)));
-            __m512i sco = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(o + 3072 + 32 * c + 16)));
-            isum = _mm512_add_epi32(isum, _mm512_add_epi32(_mm512_mullo_epi32(se, sce), _mm512_mullo_epi32(so, sco)));
-        }
-        __m512 d = _mm512_mul_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(o + 3328))), _mm512_set1_ps(xb->d));
-        acc = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum), d, acc);
-    }
-    _mm512_storeu_ps(y, acc);
-}
-
 MF_AVX512 void mf_q6_K_groups_avx512(const uint8_t *packed, int64_t nsb, const mf_block_q8b *x, int64_t batch,
                                      float *y, int64_t rows, int64_t g0, int64_t g1) {
-    if (batch == 1) {
-        for (int64_t g = g0; g < g1; g++) gemv_group(packed + g * nsb * SB_BYTES, nsb, x, y + g * MF_PACK_ROWS);
-        return;
-    }
     for (int64_t t0 = 0; t0 < batch; t0 += TOKEN_BLOCK) {
         int64_t t1 = t0 + TOKEN_BLOCK < batch ? t0 + TOKEN_BLOCK : batch;
         for (int64_t g = g0; g < g1; g++) {

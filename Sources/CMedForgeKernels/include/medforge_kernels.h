@@ -133,6 +133,14 @@ double mf_probe_int8_peak(mf_pool *pool, int isa);
 /// Memory read bandwidth over `bytes` of `buffer` split across the pool, best of `reps`, in GB/s.
 double mf_probe_read_bandwidth(mf_pool *pool, const void *buffer, size_t bytes, int reps);
 
+/// Single-query attention against one shared key/value head (MQA; DeepSeek's absorbed latent attention):
+/// scores[h * sstride + j] = scale * q_h . keys_j for j in [j0, j1), q (heads, dk) contiguous, key row j at keys + j * kstride.
+void mf_mqa_scores(const float *q, int64_t heads, int64_t dk, const float *keys, int64_t kstride,
+                   int64_t j0, int64_t j1, float scale, float *scores, int64_t sstride);
+/// out[h * ostride + d] = sum_{j < n} p[h * pstride + j] * values[j * vstride + d] for d in [d0, d1).
+void mf_mqa_values(const float *p, int64_t heads, int64_t pstride, int64_t n, const float *values, int64_t vstride,
+                   int64_t d0, int64_t d1, float *out, int64_t ostride);
+
 /// g[i] = silu(g[i]) * u[i] (SwiGLU), AVX2 exp with relative error < 3e-7.
 void mf_silu_mul_f32(float *g, const float *u, int64_t n);
 /// y[i] = e^x[i], inputs clamped to [-87.3, 88.3].

@@ -4,11 +4,18 @@ import Foundation
 /// Causal scaled-dot-product attention of `T` new query rows against a layer's cache.
 /// q (T, heads*qStride) with head h at q + h*qStride; keys (ctx, kvHeads*kStride); values (ctx, kvHeads*vStride);
 /// out (T, heads*headV). Query row t sits at position `p0 + t` and sees cache positions 0...p0+t.
+/// `scores` holds max(pool.threads, heads) * scoreStride floats, scoreStride >= p0 + T.
 func causalAttention(q: UnsafePointer<Float>, T: Int, p0: Int, heads: Int, kvHeads: Int,
                      keys: UnsafePointer<Float>, keyWidth: Int, keyDim: Int,
                      values: UnsafePointer<Float>, valueWidth: Int, valueDim: Int,
                      scale: Float, out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
                      scoreStride: Int, pool: ThreadPool) {
+    if T == 1 && kvHeads == 1 {
+        singleQueryMQA(q: q, n: p0 + 1, heads: heads, keys: keys, keyWidth: keyWidth, keyDim: keyDim,
+                       values: values, valueWidth: valueWidth, valueDim: valueDim, scale: scale, out: out,
+                       scores: scores, scoreStride: scoreStride, pool: pool)
+        return
+    }
     let group = heads / kvHeads
     let qWidth = heads * keyDim
     let tasks = T * heads
@@ -31,6 +38,40 @@ func causalAttention(q: UnsafePointer<Float>, T: Int, p0: Int, heads: Int, kvHea
             let o = out + t * heads * valueDim + h * valueDim
             o.update(repeating: 0, count: valueDim)
             for j in 0..<n { axpy(att[j] * inv, values + j * valueWidth + kvh * valueDim, o, valueDim) }
+        }
+    }
+}
+
+/// Decoding with one shared key/value head (DeepSeek's absorbed latent attention): the threads split the cached
+/// positions for the scores and the value dimensions for the output, so every cached row is read once for all
+/// heads (C kernels mf_mqa_scores / mf_mqa_values, four heads per pass). `scores` needs heads * n floats.
+func singleQueryMQA(q: UnsafePointer<Float>, n: Int, heads: Int, keys: UnsafePointer<Float>, keyWidth: Int, keyDim: Int,
+                    values: UnsafePointer<Float>, valueWidth: Int, valueDim: Int, scale: Float,
+                    out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, scoreStride: Int, pool: ThreadPool) {
+    let s = scores  // (heads, n)
+    pool.run { ith, nth in
+        let r = ThreadPool.chunk(n, ith, nth, granule: 8)
+        if !r.isEmpty {
+            mqaScores(q: q, heads: heads, dk: keyDim, keys: keys, keyStride: keyWidth, positions: r, scale: scale,
+                      scores: s, scoreStride: n)
+        }
+    }
+    for h in 0..<heads {
+        let row = s + h * n
+        var m = -Float.infinity
+        for j in 0..<n where row[j] > m { m = row[j] }
+        for j in 0..<n { row[j] -= m }
+        expVector(row, row, n)
+        var sum: Float = 0
+        for j in 0..<n { sum += row[j] }
+        let inv = 1 / sum
+        for j in 0..<n { row[j] *= inv }
+    }
+    pool.run { ith, nth in
+        let r = ThreadPool.chunk(valueDim, ith, nth, granule: 32)
+        if !r.isEmpty {
+            mqaValues(p: s, heads: heads, pStride: n, n: n, values: values, valueStride: valueWidth, dims: r,
+                      out: out, outStride: valueDim)
         }
     }
 }
@@ -78,7 +119,7 @@ final class GQAAttention {
         }
         let ctx = p0 + T
         let att = scratch.get("attn.out", T * qw)
-        let scores = scratch.get("attn.scores", pool.threads * ctx)
+        let scores = scratch.get("attn.scores", max(pool.threads, heads) * ctx)
         causalAttention(q: q, T: T, p0: p0, heads: heads, kvHeads: kvHeads,
                         keys: cache.keys[layer], keyWidth: kw, keyDim: headDim,
                         values: cache.values[layer], valueWidth: kw, valueDim: headDim,

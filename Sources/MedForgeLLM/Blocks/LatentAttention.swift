@@ -136,7 +136,7 @@ final class LatentAttention {
         }
         let ctx = p0 + T
         let latentOut = scratch.get("mla.lat", T * s.heads * s.kvRank)
-        let scores = scratch.get("attn.scores", pool.threads * ctx)
+        let scores = scratch.get("attn.scores", max(pool.threads, s.heads) * ctx)
         causalAttention(q: qAbs, T: T, p0: p0, heads: s.heads, kvHeads: 1,
                         keys: cache.keys[layer], keyWidth: cw, keyDim: cw,
                         values: cache.keys[layer], valueWidth: cw, valueDim: s.kvRank,
