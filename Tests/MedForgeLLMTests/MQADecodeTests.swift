@@ -6,8 +6,11 @@ import MedForgeTensor
 /// softmax attention. Float32 dot products over at most 576 values and a float32 softmax stay within 1e-4 of the
 /// largest output; a wrong head, stride, position range or tail errs by the size of the outputs.
 struct MQADecodeTests {
-    @Test(arguments: [(16, 576, 512, 130, 2), (3, 20, 40, 7, 2), (5, 64, 32, 1, 1), (16, 576, 512, 33, 1)])
-    func singleQueryMQAMatchesPlainAttention(_ heads: Int, _ dk: Int, _ dv: Int, _ n: Int, _ threads: Int) {
+    // Guards the shared-row kernel (called directly, every context length) and the dispatch (causalAttention,
+    // which takes it from mqaMinimumContext positions on and the per-head loop below).
+    @Test(arguments: [(16, 576, 512, 300, 2, true), (3, 20, 40, 7, 2, true), (5, 64, 32, 1, 1, true), (16, 576, 512, 33, 1, true),
+                      (16, 576, 512, 300, 2, false), (4, 64, 48, 9, 2, false)])
+    func singleQueryMQAMatchesPlainAttention(_ heads: Int, _ dk: Int, _ dv: Int, _ n: Int, _ threads: Int, _ direct: Bool) {
         var rng = SystemRandomNumberGenerator()
         let keyWidth = dk + 3, valueWidth = dv + 5
         let q = (0..<(heads * dk)).map { _ in Float.random(in: -1...1, using: &rng) }
@@ -19,10 +22,16 @@ struct MQADecodeTests {
         var scores = [Float](repeating: .nan, count: max(threads, heads) * n)
         q.withUnsafeBufferPointer { qp in keys.withUnsafeBufferPointer { kp in values.withUnsafeBufferPointer { vp in
             out.withUnsafeMutableBufferPointer { op in scores.withUnsafeMutableBufferPointer { sp in
-                causalAttention(q: qp.baseAddress!, T: 1, p0: n - 1, heads: heads, kvHeads: 1,
-                                keys: kp.baseAddress!, keyWidth: keyWidth, keyDim: dk,
-                                values: vp.baseAddress!, valueWidth: valueWidth, valueDim: dv,
-                                scale: scale, out: op.baseAddress!, scores: sp.baseAddress!, scoreStride: n, pool: pool)
+                if direct {
+                    singleQueryMQA(q: qp.baseAddress!, n: n, heads: heads, keys: kp.baseAddress!, keyWidth: keyWidth, keyDim: dk,
+                                   values: vp.baseAddress!, valueWidth: valueWidth, valueDim: dv,
+                                   scale: scale, out: op.baseAddress!, scores: sp.baseAddress!, scoreStride: n, pool: pool)
+                } else {
+                    causalAttention(q: qp.baseAddress!, T: 1, p0: n - 1, heads: heads, kvHeads: 1,
+                                    keys: kp.baseAddress!, keyWidth: keyWidth, keyDim: dk,
+                                    values: vp.baseAddress!, valueWidth: valueWidth, valueDim: dv,
+                                    scale: scale, out: op.baseAddress!, scores: sp.baseAddress!, scoreStride: n, pool: pool)
+                }
             } }
         } } }
         var worst = 0.0, peak = 0.0

@@ -10,7 +10,7 @@ func causalAttention(q: UnsafePointer<Float>, T: Int, p0: Int, heads: Int, kvHea
                      values: UnsafePointer<Float>, valueWidth: Int, valueDim: Int,
                      scale: Float, out: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>,
                      scoreStride: Int, pool: ThreadPool) {
-    if T == 1 && kvHeads == 1 {
+    if T == 1 && kvHeads == 1 && p0 + 1 >= mqaMinimumContext {
         singleQueryMQA(q: q, n: p0 + 1, heads: heads, keys: keys, keyWidth: keyWidth, keyDim: keyDim,
                        values: values, valueWidth: valueWidth, valueDim: valueDim, scale: scale, out: out,
                        scores: scores, scoreStride: scoreStride, pool: pool)
@@ -41,6 +41,10 @@ func causalAttention(q: UnsafePointer<Float>, T: Int, p0: Int, heads: Int, kvHea
         }
     }
 }
+
+/// Cached positions from which decoding with one shared key/value head takes `singleQueryMQA`: below it the
+/// cache sits in L2 and the per-head loop's single pool run costs less than the shared-row kernel's two.
+let mqaMinimumContext = 256
 
 /// Decoding with one shared key/value head (DeepSeek's absorbed latent attention): the threads split the cached
 /// positions for the scores and the value dimensions for the output, so every cached row is read once for all
