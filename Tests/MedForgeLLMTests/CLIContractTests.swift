@@ -94,4 +94,29 @@ struct CLIContractTests {
         #expect(zip(withAdapter, merged).map { abs($0 - $1) }.max()! < 1e-5)
         #expect(zip(withAdapter, base).map { abs($0 - $1) }.max()! > 1e-3)
     }
+
+    // Guards the `--precision` contract: int8 is accepted on a quantised base (the run says which precision ran and
+    // logs finite losses), and an unknown value is refused with a message listing the choices.
+    @Test func finetunePrecisionInt8RunsAndUnknownValuesAreRefused() throws {
+        let model = try fixtureURL("gguf/qwen2-q.Q8_0.gguf").path
+        let dir = NSTemporaryDirectory() + "medforge-int8-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lines = (0..<8).map { "{\"text\": \"the patient has a fever \($0)\"}" }.joined(separator: "\n")
+        FileManager.default.createFile(atPath: dir + "/train.jsonl", contents: Data(lines.utf8))
+        let ft = try runMedforge(["finetune", "--model", model, "--data", dir + "/train.jsonl", "--steps", "2",
+                                  "--lora-rank", "4", "--precision", "int8", "--out", dir + "/run"])
+        #expect(ft.status == 0, "\(ft.err)")
+        let out = String(decoding: ft.out, as: UTF8.self)
+        #expect(out.contains("\"precision\":\"int8\""), "\(out)")
+        let losses = out.split(separator: "\n").compactMap { line -> Double? in
+            guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+            return obj["loss"] as? Double
+        }
+        #expect(losses.count == 2 && losses.allSatisfy(\.isFinite), "\(out)")
+        let bad = try runMedforge(["finetune", "--model", model, "--data", dir + "/train.jsonl", "--steps", "1",
+                                   "--precision", "fp16", "--out", dir + "/run2"])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("int8"), "\(bad.err)")
+    }
 }
