@@ -23,7 +23,7 @@ public final class MatmulGroup {
         owners.removeAll(keepingCapacity: true)
     }
 
-    /// Adds y (w.rows,) = w x (w.cols,). The pointers must stay valid until `run`.
+    /// Adds y = w x for each of the run's tokens. The pointers must stay valid until `run`.
     public func add(_ w: WeightMatrix, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         if count == capacity { grow() }
         matrices[count] = mf_matrix(type: Int32(w.type.rawValue), rows: Int64(w.rows), cols: Int64(w.cols),
@@ -34,15 +34,16 @@ public final class MatmulGroup {
         count += 1
     }
 
-    /// Runs every item (one pool run when all have fast kernels, else one matmul each), then empties the group.
-    public func run(pool: ThreadPool) {
+    /// Runs every item, then empties the group. For one token (`batch` 1) in one pool run when all have fast
+    /// kernels; otherwise (prompt batches, no fast kernel) one matmul each, x (batch, cols) -> y (batch, rows).
+    public func run(batch: Int = 1, pool: ThreadPool) {
         defer { removeAll() }
         guard count > 0 else { return }
-        if owners.allSatisfy({ $0.packed != nil }) {
+        if batch == 1 && owners.allSatisfy({ $0.packed != nil }) {
             for i in 0..<count { items[i].w = UnsafePointer(matrices + i) }
             if mf_matmul_many(pool.handle, items, Int32(count), KernelISA.auto.rawValue) == 1 { return }
         }
-        for i in 0..<count { owners[i].matmul(items[i].x, batch: 1, items[i].y, pool: pool) }
+        for i in 0..<count { owners[i].matmul(items[i].x, batch: batch, items[i].y, pool: pool) }
     }
 
     private func grow() {

@@ -277,6 +277,16 @@ func attentionBackward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, probs:
 /// Row blocks of the causal products: block [r0, r1) of queries only needs keys [0, r1).
 private let causalBlock = 64
 
+/// Calls body(r0, r1) for consecutive row blocks of at most `causalBlock` rows covering 0..<T.
+@inline(__always) private func forEachCausalBlock(_ T: Int, _ body: (Int, Int) -> Void) {
+    var r0 = 0
+    while r0 < T {
+        let r1 = min(T, r0 + causalBlock)
+        body(r0, r1)
+        r0 = r1
+    }
+}
+
 /// dst (cols, rows) = src (rows, cols; row stride ld)^T.
 private func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int, into dst: UnsafeMutablePointer<Float>) {
     for r in 0..<rows { for c in 0..<cols { dst[c * rows + r] = src[r * ld + c] } }
@@ -297,9 +307,7 @@ func attentionForwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ o
             if kvh != lastKV { transpose(k.p + kvh * dk, rows: T, cols: dk, ld: kw, into: kT); lastKV = kvh }
             let pr = probs.row(h)
             pr.update(repeating: 0, count: T * T)
-            var r0 = 0
-            while r0 < T {
-                let r1 = min(T, r0 + causalBlock)
+            forEachCausalBlock(T) { r0, r1 in
                 // scores rows [r0, r1), columns [0, r1)
                 mf_gemm_bf16(Int64(r1 - r0), Int64(r1), Int64(dk), q.p + r0 * qw + h * dk, Int64(qw), kT, Int64(T),
                              pr + r0 * T, Int64(T), s.scale)
@@ -316,7 +324,6 @@ func attentionForwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ o
                 // O rows [r0, r1) = P[r0..<r1, 0..<r1] V[0..<r1]
                 mf_gemm_bf16(Int64(r1 - r0), Int64(dv), Int64(r1), pr + r0 * T, Int64(T), v.p + kvh * dv, Int64(vw),
                              out.p + r0 * ow + h * dv, Int64(ow), 1)
-                r0 = r1
             }
         }
     }
@@ -338,12 +345,9 @@ func attentionBackwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, pr
             for h in (kvh * group)..<((kvh + 1) * group) {
                 let pr = probs.row(h)
                 dp.update(repeating: 0, count: T * T)
-                var r0 = 0
-                while r0 < T {
-                    let r1 = min(T, r0 + causalBlock)
+                forEachCausalBlock(T) { r0, r1 in
                     mf_gemm_bf16(Int64(r1 - r0), Int64(r1), Int64(hv), dout.p + r0 * ow + h * hv, Int64(ow), vT, Int64(T),
                                  dp + r0 * T, Int64(T), 1)
-                    r0 = r1
                 }
                 // dS in place of dP (zero above the diagonal)
                 for t in 0..<T {
@@ -354,29 +358,20 @@ func attentionBackwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, pr
                     if t + 1 < T { (d + t + 1).update(repeating: 0, count: T - t - 1) }
                 }
                 // dQ_h rows [r0, r1) += dS[r0..<r1, 0..<r1] K[0..<r1]
-                r0 = 0
-                while r0 < T {
-                    let r1 = min(T, r0 + causalBlock)
+                forEachCausalBlock(T) { r0, r1 in
                     mf_gemm_bf16(Int64(r1 - r0), Int64(hk), Int64(r1), dp + r0 * T, Int64(T), k.p + kvh * hk, Int64(kw),
                                  dq.p + r0 * qw + h * hk, Int64(qw), 1)
-                    r0 = r1
                 }
                 // dK += dS^T Q_h; dV += P^T dO_h (row j of the transposes is non-zero from column j on)
                 transpose(dp, rows: T, cols: T, ld: T, into: tT)
-                r0 = 0
-                while r0 < T {
-                    let r1 = min(T, r0 + causalBlock)
+                forEachCausalBlock(T) { r0, r1 in
                     mf_gemm_bf16(Int64(r1 - r0), Int64(hk), Int64(T - r0), tT + r0 * T + r0, Int64(T), q.p + r0 * qw + h * hk, Int64(qw),
                                  dk.p + r0 * kw + kvh * hk, Int64(kw), 1)
-                    r0 = r1
                 }
                 transpose(pr, rows: T, cols: T, ld: T, into: tT)
-                r0 = 0
-                while r0 < T {
-                    let r1 = min(T, r0 + causalBlock)
+                forEachCausalBlock(T) { r0, r1 in
                     mf_gemm_bf16(Int64(r1 - r0), Int64(hv), Int64(T - r0), tT + r0 * T + r0, Int64(T), dout.p + r0 * ow + h * hv, Int64(ow),
                                  dv.p + r0 * vw + kvh * hv, Int64(vw), 1)
-                    r0 = r1
                 }
             }
         }

@@ -106,14 +106,8 @@ final class GQAAttention {
         let q = scratch.get("attn.q", T * qw)
         let k = cache.keys[layer] + p0 * kw
         let v = cache.values[layer] + p0 * kw
-        if T == 1 {
-            group.add(wq, x, q); group.add(wk, x, k); group.add(wv, x, v)
-            group.run(pool: pool)
-        } else {
-            wq.matmul(x, batch: T, q, pool: pool)
-            wk.matmul(x, batch: T, k, pool: pool)
-            wv.matmul(x, batch: T, v, pool: pool)
-        }
+        group.add(wq, x, q); group.add(wk, x, k); group.add(wv, x, v)
+        group.run(batch: T, pool: pool)
         for t in 0..<T {
             if let bq { bq.withUnsafeBufferPointer { addInPlace(q + t * qw, $0.baseAddress!, qw) } }
             if let bk { bk.withUnsafeBufferPointer { addInPlace(k + t * kw, $0.baseAddress!, kw) } }

@@ -15,13 +15,11 @@ final class SwiGLU {
                  tag: String = "ffn") {
         let f = gate.rows
         let g = scratch.get(tag + ".g", T * f), u = scratch.get(tag + ".u", T * f)
+        group.add(gate, x, g); group.add(up, x, u)
+        group.run(batch: T, pool: pool)
         if T == 1 {
-            group.add(gate, x, g); group.add(up, x, u)
-            group.run(pool: pool)
             siluMul(g, u, f)
         } else {
-            gate.matmul(x, batch: T, g, pool: pool)
-            up.matmul(x, batch: T, u, pool: pool)
             pool.parallelFor(T * f) { r in siluMul(g + r.lowerBound, u + r.lowerBound, r.count) }
         }
         down.matmul(g, batch: T, out, pool: pool)

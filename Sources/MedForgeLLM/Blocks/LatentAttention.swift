@@ -89,22 +89,12 @@ final class LatentAttention {
         let cw = s.cacheWidth
         let kvRows = cache.keys[layer] + p0 * cw
         if let wq {
-            if T == 1 {
-                group.add(wq, x, q); group.add(wkvA, x, kvRows)
-                group.run(pool: pool)
-            } else {
-                wq.matmul(x, batch: T, q, pool: pool)
-                wkvA.matmul(x, batch: T, kvRows, pool: pool)
-            }
+            group.add(wq, x, q); group.add(wkvA, x, kvRows)
+            group.run(batch: T, pool: pool)
         } else if let wqA, let wqB, let qANorm {
             let qa = scratch.get("mla.qa", T * wqA.rows)
-            if T == 1 {
-                group.add(wqA, x, qa); group.add(wkvA, x, kvRows)
-                group.run(pool: pool)
-            } else {
-                wqA.matmul(x, batch: T, qa, pool: pool)
-                wkvA.matmul(x, batch: T, kvRows, pool: pool)
-            }
+            group.add(wqA, x, qa); group.add(wkvA, x, kvRows)
+            group.run(batch: T, pool: pool)
             qANorm.withUnsafeBufferPointer { w in
                 for t in 0..<T { rmsNorm(qa + t * wqA.rows, w.baseAddress!, qa + t * wqA.rows, wqA.rows, eps: eps) }
             }
