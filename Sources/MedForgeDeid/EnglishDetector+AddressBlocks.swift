@@ -223,4 +223,34 @@ extension EnglishDetector {
             }
         }
     }
+
+    /// `Przemek Kucharski` / `leone mazzi` as the first line of a contact card or signature: a
+    /// document whose first line is two or three name words (initials allowed, no common, street, firm
+    /// or place words, a listed name or non-English letters among them) and whose next eight lines
+    /// hold a found phone, e-mail, address or ZIP, opens with a person's name.
+    mutating func detectLetterheadName() {
+        var a = 0
+        while a < count, t[a].kind == .punct, let u = Unicode.Scalar(first(a)), ">*?-|•".unicodeScalars.contains(u) { a += 1 }
+        guard a < count, isWord(a), !claimed[a] else { return }
+        var e = a, words = 0, vouched = false
+        var j = a
+        while j < count && (j == a || sameLine(j)) {
+            if isInitial(j) { e = j + 1; j += 2; words += 1; continue }
+            guard isWord(j), !claimed[j], t[j].letters >= 1, isTitleCase(j) || !isUpperLetter(first(j)) else { return }
+            let k = keys[j]
+            if t[j].letters == 1 { e = j; j += 1; words += 1; continue }   // `leidy t muris`
+            guard !Lexicon.commonWords.contains(k), !Lexicon.streetSuffixes.contains(k), orgSuffixLength(j) == 0, !Lexicon.unitWords.contains(k),
+                  !Gazetteer.regions.contains(k), Lexicon.idCueWords[k] == nil, !Lexicon.nameCueWords.contains(k) else { return }
+            if listedName(j) || nonEnglishLetters(j) { vouched = true }
+            e = j; j += 1; words += 1
+        }
+        guard words >= 2, words <= 3, vouched, t[a].letters >= 2, !isPlaceRun(a, e) else { return }
+        // Contact details within the next eight lines.
+        let contact: Set<PHIType> = [.phone, .fax, .email, .address, .zip]
+        var lines = 0, m = e + 1
+        while m < count && lines <= 8 { if t[m].newlineBefore { lines += 1 }; m += 1 }
+        let limit = m < count ? Int(t[m].start) : Int.max
+        guard spans.contains(where: { contact.contains($0.type) && $0.start >= Int(t[e].end) && $0.start < limit }) else { return }
+        add(a, e, .name, "letterhead-name")
+    }
 }

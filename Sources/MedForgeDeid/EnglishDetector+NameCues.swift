@@ -13,14 +13,14 @@ extension EnglishDetector {
             }
             // `named him Frank`, `called her Tove`.
             if k == "NAMED" || k == "CALLED", i + 2 < count, ["HIM", "HER", "THEM"].contains(keys[i + 1]), sameLine(i + 2),
-               !claimed[i + 2], let e = nameEnd(from: i + 2, maxWords: 3, strict: true) {
+               !claimed[i + 2], let e = nameEnd(from: i + 2, maxWords: 3, strict: false) {
                 add(i + 2, e, .name, "named-cue"); continue
             }
-            // `mr. elliott`, `ms. quinzia`: lower-case title with its period, then an uncommon lower-case word
-            // and listed names after it (`mrs. vantongeren about` stops before `about`).
+            // `mr. elliott`, `ms. quinzia`, `ms. Quinzia`: lower-case title with its period, then an uncommon word
+            // (lower or title case) and listed lower-case names after it (`mrs. vantongeren about` stops before `about`).
             if Lexicon.personTitles.contains(k), !isCapitalised(i), isPunct(i + 1, 46), glued(i + 1), i + 2 < count, sameLine(i + 2) {
                 var e = -1, j = i + 2
-                while j < count && j - i <= 4 && sameLine(j) && isWord(j) && !claimed[j] && !isUpperLetter(first(j))
+                while j < count && j - i <= 4 && sameLine(j) && isWord(j) && !claimed[j] && (!isUpperLetter(first(j)) || j == i + 2 && isTitleCase(j) && ["MR", "MRS", "MS", "DR", "MX"].contains(k))
                         && t[j].letters >= 2 && !Lexicon.commonWords.contains(keys[j]) && (j == i + 2 || listedName(j)) {
                     e = j; j += 1
                 }
@@ -81,11 +81,31 @@ extension EnglishDetector {
             }
             let given = items.filter { Lexicon.firstNames.contains(keys[$0]) || Lexicon.internationalFirstNames.contains(keys[$0]) }.count
             let common = items.filter { Lexicon.commonWords.contains(keys[$0]) }.count
-            if items.count >= 3, given * 3 >= items.count * 2, common == 0, items.allSatisfy({ !isAllCaps($0) || t[$0].letters > 4 }) {
+            if items.count >= 3, given * 3 >= items.count * 2, common * 3 <= items.count, items.allSatisfy({ !isAllCaps($0) || t[$0].letters > 4 }) {
                 for k in items { add(k, k, .name, "given-name-list") }
                 i = items[items.count - 1] + 1; continue
             }
             i += 1
+        }
+    }
+
+    /// `Matej's address`, `Franciska's kid`, `roberto's daughter`: the owner of a relative, a home or a
+    /// phone is a person. The owner must be a word that could be a name on its own (title case and
+    /// uncommon) or a listed given name in lower case, so `the patient's daughter` stays; a title-case
+    /// uncommon word right before it joins (`Olga Krylova's`).
+    mutating func detectPossessors() {
+        let owned: Set<String> = Lexicon.relationWords.union(["KID", "KIDS", "CHILD", "CHILDREN", "BABY", "PARENTS", "FAMILY", "ADDRESS",
+            "PHONE", "BIRTHDAY", "HOUSE", "HOME", "APARTMENT", "FLAT", "GUARDIAN", "BOYFRIEND", "GIRLFRIEND", "FIANCE", "FIANCEE", "WIDOW",
+            "CAREGIVER", "GRANDMOTHER", "GRANDFATHER", "AUNT", "UNCLE", "COUSIN", "STEPSON", "STEPDAUGHTER"])
+        let lower = lowerCaseWords()
+        for i in 0..<max(0, count - 3) where isWord(i) && !claimed[i] && t[i].letters >= 3 {
+            guard isPunct(i + 1, 39) || isPunct(i + 1, 0x2019), glued(i + 1), isWord(i + 2), keys[i + 2] == "S", glued(i + 2),
+                  sameLine(i + 3), isWord(i + 3), owned.contains(keys[i + 3]) else { continue }
+            let lowerGiven = !isUpperLetter(first(i)) && (Lexicon.firstNames.contains(keys[i]) || Lexicon.internationalFirstNames.contains(keys[i]))
+            guard lowerGiven || couldBeNameWord(i, lowerCaseWords: lower) && !isPlaceRun(i, i) else { continue }
+            var a = i
+            if i >= 1, sameLine(i), !claimed[i - 1], couldBeNameWord(i - 1, lowerCaseWords: lower) { a = i - 1 }
+            add(a, i, .name, "possessor-cue")
         }
     }
 }

@@ -155,4 +155,51 @@ extension EnglishDetector {
             i += 2
         }
     }
+
+    /// `founders: Monjeau, Graves and Reed`: three to six title-case single words joined by commas and a
+    /// final `and`, all but one of them listed surnames or given names (or written with non-English
+    /// letters), none a place, a month or an eponymous term, are people. A common word counts only when
+    /// it is also a frequent surname (`Reed`, `White`); a list next to a citation year is authors.
+    mutating func detectSurnameLists() {
+        let compass: Set<String> = ["NORTH", "SOUTH", "EAST", "WEST", "NORTHEAST", "NORTHWEST", "SOUTHEAST", "SOUTHWEST", "CENTRAL", "UPPER", "LOWER"]
+        let inName = tokensInSpans(of: .name)
+        func item(_ j: Int) -> Bool {
+            guard j >= 0, j < count, isTitleCase(j), !claimed[j] || inName[j] && !(j >= 1 && inName[j - 1]) && !(j + 1 < count && inName[j + 1]), t[j].letters >= 3, !hyphenGlued(j), !camelCase(j) else { return false }
+            let k = keys[j]
+            if Lexicon.commonWords.contains(k) && (Lexicon.surnameRank[k] ?? Int.max) > 5000 { return false }
+            if isPunct(j + 1, 39) || isPunct(j + 1, 0x2019) || eponymAfter(j) || compass.contains(k) { return false }
+            return !Gazetteer.regions.contains(k) && Lexicon.monthNumber[k] == nil && !Lexicon.weekdays.contains(k)
+                && !Lexicon.streetSuffixes.contains(k) && orgSuffixLength(j) == 0 && !Lexicon.personTitles.contains(k)
+                && !(Gazetteer.places.contains(k) && !listedName(j))
+        }
+        func vouched(_ j: Int) -> Bool {
+            (Lexicon.surnameRank[keys[j]] ?? Int.max) <= 20000 || Lexicon.firstNames.contains(keys[j])
+                || Lexicon.internationalFirstNames.contains(keys[j]) || nonEnglishLetters(j)
+        }
+        var i = 0
+        while i < count {
+            guard item(i), isPunct(i + 1, 44), !(i >= 1 && sameLine(i) && isCapitalised(i - 1)) else { i += 1; continue }
+            var items = [i], j = i + 1, closed = false
+            while j + 1 < count && items.count < 6 && sameLine(j) && sameLine(j + 1) {
+                let comma = isPunct(j, 44), and = isWord(j) && keys[j] == "AND"
+                guard comma || and else { break }
+                var k = j + 1
+                var last = and
+                if comma, k < count, isWord(k), keys[k] == "AND" { k += 1; last = true }
+                guard k < count, sameLine(k), item(k) else { break }
+                items.append(k); j = k + 1
+                if last { closed = true; break }
+            }
+            let end = items[items.count - 1]
+            let outerCapital = end + 1 < count && sameLine(end + 1) && isCapitalised(end + 1)
+            // `West, North and Southeast regions`, `Graves, Addison and Cushing diseases`: modifiers of a plural noun.
+            let pluralHead = end + 1 < count && sameLine(end + 1) && isWord(end + 1) && !isCapitalised(end + 1) && t[end + 1].letters >= 4
+                && keys[end + 1].hasSuffix("S") && !["WERE", "HAS", "WAS", "SAYS", "DOES", "GOES"].contains(keys[end + 1])
+            if closed, items.count >= 3, items.filter(vouched).count >= items.count - 1, !outerCapital, !pluralHead, !citation(near: end) {
+                for k in items where !claimed[k] { add(k, k, .name, "surname-list") }
+                i = end + 1; continue
+            }
+            i += 1
+        }
+    }
 }

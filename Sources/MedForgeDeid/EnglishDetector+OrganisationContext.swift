@@ -147,4 +147,37 @@ extension EnglishDetector {
             add(i, e, .organization, "firm-definition"); i = e
         }
     }
+
+    /// `spent a year at Teradata as`, `a residency at Mercy General`, `her job at Zillow`: a title-case
+    /// run after a stint word and `at` is an employer, unless it spells a place (`a year at Boston`).
+    mutating func detectEmployers() {
+        let stints: Set<String> = ["YEAR", "YEARS", "INTERNSHIP", "RESIDENCY", "FELLOWSHIP", "JOB", "CAREER", "STINT", "TENURE"]
+        // `a year at`, `the following year at`; not `aged 35-74 years at PCa diagnosis`.
+        let spans: Set<String> = ["A", "ONE", "TWO", "THREE", "FEW", "SEVERAL", "FOLLOWING", "NEXT", "SAME", "FIRST", "LAST", "SECOND"]
+        for i in 1..<max(1, count) where isWord(i) && stints.contains(keys[i]) {
+            if keys[i] == "YEAR" || keys[i] == "YEARS" { guard spans.contains(keys[i - 1]) else { continue } }
+            let a = i + 2
+            guard a < count, keys[i + 1] == "AT", sameLine(i + 1), sameLine(a), !claimed[a], isTitleCase(a), !camelCase(a),
+                  placeMatch(at: a) == nil, let e = properRunEnd(from: a), !isPlaceRun(a, e) else { continue }
+            add(a, e, .organization, "employment-cue")
+        }
+    }
+
+    /// `Bridgewater's Parker Suknović`, `Panjiva's Riku Andou`: a title-case run in the possessive right
+    /// before a found two-word name is the person's firm. A listed given name is a relative
+    /// (`Anna's John Berg`), a place is where they are from; both stay.
+    mutating func detectPossessiveEmployers() {
+        for (a, b) in spanTokenRanges([.name]) where b > a && a >= 3 {
+            let s = a - 1
+            guard isWord(s), keys[s] == "S", isPunct(s - 1, 39) || isPunct(s - 1, 0x2019), glued(s - 1), glued(s), sameLine(a) else { continue }
+            var start = s - 2, words = 0
+            while start >= 0 && words < 4 && !claimed[start] && isWord(start) && (isTitleCase(start) || isAllCaps(start) && t[start].length >= 2)
+                    && !Lexicon.commonWords.contains(keys[start]) && !Lexicon.personTitles.contains(keys[start]) && (start == s - 2 || sameLine(start + 1)) {
+                start -= 1; words += 1
+            }
+            let r = start + 1
+            guard words > 0, r <= s - 2, !isPlaceRun(r, s - 2), !(r...(s - 2)).contains(where: { Lexicon.firstNames.contains(keys[$0]) || Lexicon.internationalFirstNames.contains(keys[$0]) }) else { continue }
+            add(r, s - 2, .organization, "possessive-employer")
+        }
+    }
 }

@@ -45,4 +45,19 @@ extension EnglishDetector {
             detectPostcode(around: a, e)
         }
     }
+
+    /// `returned to kiel by helicopter`, `lives in harburg`, `flew to finnbogastaðir`: text written in
+    /// lower case still names a place after a residence or travel verb and its preposition, when the
+    /// word is a gazetteer town or is written with non-English letters. Common words never qualify.
+    mutating func detectLowerCasePlaces() {
+        for i in 0..<count where isWord(i) && Lexicon.placeCueWords.contains(keys[i]) {
+            var j = i + 1
+            if j < count && ["HERE", "BACK", "UP", "THERE", "AWAY"].contains(keys[j]) { j += 1 }
+            guard j + 1 < count, ["IN", "TO", "FROM", "NEAR"].contains(keys[j]), sameLine(j + 1) else { continue }
+            let a = j + 1
+            guard isWord(a), !claimed[a], !isUpperLetter(first(a)), t[a].letters >= 3, !Lexicon.commonWords.contains(keys[a]),
+                  Gazetteer.places.contains(keys[a]) || nonEnglishLetters(a), !Gazetteer.regions.contains(keys[a]) else { continue }
+            add(a, a, .city, "place-cue-lower")
+        }
+    }
 }

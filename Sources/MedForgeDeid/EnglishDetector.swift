@@ -93,14 +93,22 @@ struct EnglishDetector {
         detectContextNames()
         detectPlaces()
         detectCuedPlaces()
+        detectLowerCasePlaces()
         detectRecipientLines()
+        detectLetterheadName()
         detectNameLists()
         detectDefinedOrganisations()
         detectListedOrganisations()
         detectAffiliations()
         detectPersonFrom()
+        detectEmployers()
+        detectPossessiveEmployers()
         detectVenues()
         detectSurnamePairs()
+        detectSurnameLists()
+        detectSpeakerLabels()
+        detectLowerCaseCalledNames()
+        detectPossessors()
         spreadNames()
         coordinateNames()
         return spans
@@ -803,7 +811,8 @@ struct EnglishDetector {
             guard isWord(m) else { break }
             let cap = isCapitalised(m)
             if !cap && !allowLower { break }
-            if Lexicon.commonWords.contains(keys[m]) && !(words > 0 && Lexicon.surnameRank[keys[m]] != nil && cap) { break }
+            // After `name is`, a census name that is also an English word is still the name (`maiden name is Clark`).
+            if Lexicon.commonWords.contains(keys[m]) && !((words > 0 || allowLower) && Lexicon.surnameRank[keys[m]] != nil && cap) { break }
             e = m; m += 1; words += 1
         }
         return e

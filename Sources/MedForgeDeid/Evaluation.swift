@@ -107,7 +107,32 @@ public enum Evaluator {
     }
 
     /// Presidio types that are not identifiers under HIPAA Safe Harbor.
-    public static let presidioNonPHI: Set<String> = ["TITLE", "NRP", regionType]
+    public static let presidioNonPHI: Set<String> = ["TITLE", "NRP", regionType, ageUnder90Type, yearOnlyType]
+
+    /// Gold type given to presidio AGE spans below 90: Safe Harbor removes only ages over 89.
+    public static let ageUnder90Type = "AGE_UNDER_90"
+
+    /// Gold type given to presidio DATE_TIME spans that are a year alone (`in 1977`): Safe Harbor removes
+    /// every element of a date except the year. Weekdays, times, dates with a day or month stay DATE_TIME.
+    public static let yearOnlyType = "DATE_YEAR_ONLY"
+
+    /// The full Safe Harbor scoring policy: countries and states (`retypingRegions`), ages below 90 and
+    /// bare years are retyped so they are reported apart and left out of the overall recall.
+    public static func safeHarbor(_ documents: [GoldDocument]) -> [GoldDocument] {
+        retypingRegions(documents).map { doc in
+            let scalars = Array(doc.text.unicodeScalars)
+            var out = doc
+            out.spans = doc.spans.map { g in
+                guard g.type == "AGE" || g.type == "DATE_TIME", g.start >= 0, g.end <= scalars.count, g.start < g.end else { return g }
+                let body = scalars[g.start..<g.end].filter { !$0.properties.isWhitespace }
+                guard !body.isEmpty, body.count <= 4, body.allSatisfy({ $0.value >= 48 && $0.value <= 57 }) else { return g }
+                let value = body.reduce(0) { $0 * 10 + Int($1.value - 48) }
+                if g.type == "AGE" { return value < 90 ? GoldSpan(start: g.start, end: g.end, type: ageUnder90Type) : g }
+                return body.count == 4 ? GoldSpan(start: g.start, end: g.end, type: yearOnlyType) : g
+            }
+            return out
+        }
+    }
 
     /// Gold type given to presidio GPE spans that name a whole country or US state.
     public static let regionType = "GPE_COUNTRY_OR_STATE"

@@ -16,7 +16,10 @@ enum Gazetteer {
 
     /// Countries and US states: context only, never reported.
     static let regions: Set<String> = lines(PlaceLists.countries).union(lines(PlaceLists.usStates))
-        .union(["UNITED STATES", "UNITED KINGDOM", "USA", "UK", "ENGLAND", "SCOTLAND", "WALES"])
+        .union(["UNITED STATES", "UNITED KINGDOM", "USA", "UK", "ENGLAND", "SCOTLAND", "WALES", "NORTHERN IRELAND", "GREAT BRITAIN", "BRITAIN"])
+        // Other names in common use for countries the list spells one way.
+        .union(["NETHERLANDS", "HOLLAND", "CZECH REPUBLIC", "BURMA", "SWAZILAND", "MACEDONIA", "EAST TIMOR", "CAPE VERDE",
+                "VATICAN CITY", "KOREA", "PALESTINE", "DEMOCRATIC REPUBLIC OF THE CONGO", "CONGO"])
         .union(["AFRICA", "ASIA", "EUROPE", "OCEANIA", "ANTARCTICA", "NORTH AMERICA", "SOUTH AMERICA", "CENTRAL AMERICA",
                 "LATIN AMERICA", "MIDDLE EAST", "SCANDINAVIA", "CARIBBEAN"])   // continents and regions: not PHI either
 

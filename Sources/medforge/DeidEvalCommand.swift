@@ -19,9 +19,9 @@ struct DeidEvalCommand: ParsableCommand {
             let docs = try Evaluator.loadPresidio(bytes)
             print(Evaluator.evaluate(docs, deid: deid, excluded: Evaluator.presidioNonPHI)
                 .table(title: "presidio synth_dataset_v2 (generic PII, not clinical; AGE gold marks all ages, we flag >= \(minAge))"))
-            // Safe Harbor: countries and states are not PHI; their GPE spans are reported apart.
-            print(Evaluator.evaluate(Evaluator.retypingRegions(docs), deid: deid, excluded: Evaluator.presidioNonPHI)
-                .table(title: "presidio synth_dataset_v2, Safe Harbor place policy (GPE = places smaller than a state)"))
+            // Safe Harbor: countries and states, ages under 90 and bare years are not PHI; their spans are reported apart.
+            print(Evaluator.evaluate(Evaluator.safeHarbor(docs), deid: deid, excluded: Evaluator.presidioNonPHI)
+                .table(title: "presidio synth_dataset_v2, Safe Harbor policy (GPE = places smaller than a state; AGE >= 90; DATE_TIME without bare years)"))
         }
         print(Evaluator.evaluate(SyntheticNotes.english(count: count), deid: deid).table(title: "GENERATED English clinical notes (seed 1)"))
         print(Evaluator.evaluate(SyntheticNotes.englishVaried(count: count), deid: deid).table(title: "GENERATED English clinical notes, varied formats (seed 3)"))

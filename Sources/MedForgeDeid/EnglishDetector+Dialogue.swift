@@ -1,0 +1,44 @@
+// Names in transcripts and chat: speaker labels at line starts (`Ubul: What a wife.`) and names given
+// in lower case after `call me` (`everyone calls me borna`). One pass over the tokens; linear.
+
+extension EnglishDetector {
+    /// Whether token `i` can be a speaker label: one word of two or more letters in title case or lower
+    /// case (not upper case: `HPI:` is a header), that is not a common, cue, title, credential, month or
+    /// weekday word.
+    func couldBeSpeakerLabel(_ i: Int) -> Bool {
+        guard isWord(i), t[i].letters >= 2, isTitleCase(i) || !isUpperLetter(first(i)) && !isCapitalised(i) else { return false }
+        let k = keys[i]
+        return !Lexicon.commonWords.contains(k) && !Lexicon.nameCueWords.contains(k) && Lexicon.idCueWords[k] == nil
+            && !Lexicon.personTitles.contains(k) && !Lexicon.credentials.contains(k) && Lexicon.monthNumber[k] == nil
+            && !Lexicon.weekdays.contains(k) && !Lexicon.addressCueWords.contains(k) && !Lexicon.dateCueWords.contains(k)
+    }
+
+    /// `Ubul: What a wife.` / `Nicole: Remember me, Mary`: lines that open with one word, a colon and
+    /// more text are a transcript when two or more lines do so and at least half of those words are
+    /// listed given names or names found already; then every such word is a speaker's name. Section
+    /// headers (`Plan:`, `Allergies:`) are common words and never count.
+    mutating func detectSpeakerLabels() {
+        let lineStart = lineStarts()
+        let inName = tokensInSpans(of: .name)
+        var labels: [Int] = [], listed = 0
+        for i in 0..<count where isWord(i) && lineStart[i] <= i && lineContent(from: lineStart[i], upTo: i) == i {
+            guard isPunct(i + 1, 58), i + 2 < count, sameLine(i + 2), couldBeSpeakerLabel(i) else { continue }
+            labels.append(i)
+            if inName[i] || Lexicon.firstNames.contains(keys[i]) || Lexicon.internationalFirstNames.contains(keys[i]) { listed += 1 }
+        }
+        guard labels.count >= 2, listed >= 1, listed * 2 >= labels.count else { return }
+        for i in labels where !claimed[i] { add(i, i, .name, "speaker-label") }
+    }
+
+    /// `everyone calls me borna`, `people call me višeslav`: a lower-case word after `call me` is a name
+    /// when it is a listed given name or written with non-English letters (`call me tomorrow` stays).
+    mutating func detectLowerCaseCalledNames() {
+        for i in 1..<max(1, count) where isWord(i) && keys[i] == "ME" && (keys[i - 1] == "CALL" || keys[i - 1] == "CALLS") {
+            let j = i + 1
+            guard j < count, sameLine(j), isWord(j), !claimed[j], !isCapitalised(j), t[j].letters >= 2,
+                  !Lexicon.commonWords.contains(keys[j]),
+                  Lexicon.firstNames.contains(keys[j]) || Lexicon.internationalFirstNames.contains(keys[j]) || nonEnglishLetters(j) else { continue }
+            add(j, j, .name, "introduction-cue")
+        }
+    }
+}
