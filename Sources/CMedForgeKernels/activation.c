@@ -38,3 +38,41 @@ void mf_exp_f32(const float *x, float *y, int64_t n) {
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, exp8(_mm256_loadu_ps(x + i)));
     for (; i < n; i++) y[i] = expf(x[i] < -87.3f ? -87.3f : (x[i] > 88.3f ? 88.3f : x[i]));
 }
+
+// Cross-entropy of one row of logits and its gradient, in place: returns w * (logsumexp(row) - row[target])
+// and leaves row = w * (softmax(row) - onehot(target)). Max and exp on 8 lanes; the sum of exponentials is
+// gathered in float over 1024 values at a time and carried in double.
+double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w) {
+    if (n <= 0) return 0;
+    __m256 mv = _mm256_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(row + i));
+    float lanes[8];
+    _mm256_storeu_ps(lanes, mv);
+    float m = lanes[0];
+    for (int j = 1; j < 8; j++) m = lanes[j] > m ? lanes[j] : m;
+    for (; i < n; i++) m = row[i] > m ? row[i] : m;
+    const float picked = row[target];
+    const __m256 mb = _mm256_set1_ps(m);
+    double sum = 0;
+    i = 0;
+    while (i + 8 <= n) {
+        __m256 acc = _mm256_setzero_ps();
+        int64_t stop = i + 1024 < n ? i + 1024 : n;
+        for (; i + 8 <= stop; i += 8) {
+            __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + i), mb));
+            _mm256_storeu_ps(row + i, e);
+            acc = _mm256_add_ps(acc, e);
+        }
+        _mm256_storeu_ps(lanes, acc);
+        for (int j = 0; j < 8; j++) sum += lanes[j];
+    }
+    for (; i < n; i++) { float d = row[i] - m; row[i] = expf(d < -87.3f ? -87.3f : d); sum += row[i]; }
+    const double logZ = (double)m + log(sum);
+    const __m256 s = _mm256_set1_ps((float)((double)w / sum));
+    i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), s));
+    for (; i < n; i++) row[i] = (float)((double)w / sum) * row[i];
+    row[target] -= w;
+    return (double)w * (logZ - (double)picked);
+}

@@ -58,3 +58,14 @@ int mf_effective_isa(int requested) {
     int hw = hardware_isa();
     return requested < hw ? requested : hw;
 }
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+void mf_keep_freed_memory(void) {
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 0x7fffffff);
+#endif
+}

@@ -152,7 +152,11 @@ final class Projection {
         guard let lora, let saved else { return }
         let input = saved.dropped ?? x
         // dB (out, r) += s dy^T (A x);  d(Ax) (T, r) = s dy B;  dA (r, in) += d(Ax)^T x_dropped
-        matmulTN(dy, saved.ax, lora.b.grad, accumulate: true, scale: lora.scale, pool: pool, precision: precision)
+        // dB^T (r, out) = s (Ax)^T dy: the transposed operand is the small (T, r) one, never dy (T, out).
+        let dbT = Mat(lora.rank, outDim)
+        matmulNN(saved.ax.transposed(), dy, dbT, scale: lora.scale, pool: pool, precision: precision)
+        let gb = lora.b.grad
+        for o in 0..<outDim { let g = gb.row(o); for j in 0..<lora.rank { g[j] += dbT.p[j * outDim + o] } }
         let dax = Mat(x.rows, lora.rank)
         matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool, precision: precision)
         matmulTN(dax, input, lora.a.grad, accumulate: true, pool: pool, precision: precision)

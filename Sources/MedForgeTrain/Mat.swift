@@ -1,11 +1,13 @@
 import MedForgeTensor
 
 /// A dense row-major float matrix (rows, cols) for activations, gradients and adapter weights.
-/// Owns its memory; zero-filled on creation.
+/// Owns its memory (zero-filled on creation), or views rows of another matrix's memory.
 public final class Mat: @unchecked Sendable {
     public let rows: Int
     public let cols: Int
     public let p: UnsafeMutablePointer<Float>
+    private let owner: Mat?
+    private let owns: Bool
     public var count: Int { rows * cols }
 
     public init(_ rows: Int, _ cols: Int) {
@@ -13,6 +15,15 @@ public final class Mat: @unchecked Sendable {
         self.cols = cols
         p = .allocate(capacity: max(1, rows * cols))
         p.initialize(repeating: 0, count: max(1, rows * cols))
+        owner = nil; owns = true
+    }
+
+    /// Rows `range` of `base` (no copy; keeps `base` alive).
+    public init(rowsOf base: Mat, _ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= base.rows)
+        rows = range.count; cols = base.cols
+        p = base.p + range.lowerBound * base.cols
+        owner = base; owns = false
     }
 
     public convenience init(_ rows: Int, _ cols: Int, _ values: [Float]) {
@@ -21,7 +32,7 @@ public final class Mat: @unchecked Sendable {
         for i in 0..<values.count { p[i] = values[i] }
     }
 
-    deinit { p.deallocate() }
+    deinit { if owns { p.deallocate() } }
 
     @inline(__always) public subscript(r: Int, c: Int) -> Float {
         get { p[r * cols + c] }
@@ -83,9 +94,17 @@ func gemmAccumulate(_ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int, _ b: Un
 
 extension Mat {
     /// (cols, rows) copy.
+    /// Copied in 32 x 32 tiles, so both sides stay in cache.
     func transposed() -> Mat {
         let t = Mat(cols, rows)
-        for r in 0..<rows { for c in 0..<cols { t.p[c * rows + r] = p[r * cols + c] } }
+        let tile = 32
+        for r0 in stride(from: 0, to: rows, by: tile) {
+            let r1 = min(rows, r0 + tile)
+            for c0 in stride(from: 0, to: cols, by: tile) {
+                let c1 = min(cols, c0 + tile)
+                for c in c0..<c1 { let o = t.p + c * rows; for r in r0..<r1 { o[r] = p[r * cols + c] } }
+            }
+        }
         return t
     }
 }

@@ -409,6 +409,49 @@ func swigluBackward(_ g: Mat, _ u: Mat, _ dh: Mat, _ dg: Mat, _ du: Mat) {
     }
 }
 
+// MARK: Output head with cross-entropy, in row chunks
+
+/// The final norm, the output head and the weighted next-token cross-entropy with its backward, `chunkRows`
+/// positions at a time: only positions with a non-zero weight are projected (an answer-only loss skips the
+/// prompt's rows), and at most chunkRows x vocab logits exist at once instead of T x vocab.
+/// Returns sum_t weights[t] * -log softmax(head(x_t))[targets[t]] and its gradient with respect to x (T, dim).
+func headLossAndBackward(_ x: Mat, norm: [Float], eps: Float, output: WeightMatrix, targets: [Int], weights: [Float],
+                         pool: ThreadPool, precision: MatmulPrecision, chunkRows: Int = 128) -> (loss: Double, dx: Mat) {
+    let T = x.rows, dim = x.cols, V = output.rows
+    let xn = Mat(T, dim); var inv: [Float] = []
+    rmsNormForward(x, norm, eps: eps, xn, invRMS: &inv)
+    let dxn = Mat(T, dim)
+    let live = (0..<T).filter { weights[$0] != 0 }
+    let capacity = min(chunkRows, max(1, live.count))
+    let xin = Mat(capacity, dim), logits = Mat(capacity, V), dxin = Mat(capacity, dim)
+    var loss = 0.0, at = 0
+    var partial = [Double](repeating: 0, count: pool.threads)
+    while at < live.count {
+        let n = min(capacity, live.count - at)
+        let rows = Array(live[at..<(at + n)])
+        for (j, t) in rows.enumerated() { xin.row(j).update(from: xn.row(t), count: dim) }
+        let xv = Mat(rowsOf: xin, 0..<n), lv = Mat(rowsOf: logits, 0..<n), dv = Mat(rowsOf: dxin, 0..<n)
+        frozenLinearForward(output, xv, lv, pool: pool)
+        partial.withUnsafeMutableBufferPointer { sums in
+            pool.run { ith, nth in
+                var s = 0.0
+                for j in ThreadPool.chunk(n, ith, nth) {
+                    s += mf_softmax_xent_f32(lv.row(j), Int64(V), Int64(targets[rows[j]]), weights[rows[j]])
+                }
+                sums[ith] = s
+            }
+        }
+        loss += partial.reduce(0, +)
+        dv.zero()
+        frozenLinearBackwardInput(output, lv, dv, pool: pool, precision: precision)
+        for (j, t) in rows.enumerated() { dxn.row(t).update(from: dv.row(j), count: dim) }
+        at += n
+    }
+    let dx = Mat(T, dim)
+    rmsNormBackward(x, norm, invRMS: inv, dxn, dx)
+    return (loss, dx)
+}
+
 // MARK: Cross-entropy
 
 /// Weighted next-token cross-entropy over logits (T, V): returns sum_t weight[t] * -log softmax(logits_t)[target_t]

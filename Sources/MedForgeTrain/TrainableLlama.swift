@@ -246,13 +246,9 @@ public final class TrainableLlama: TrainableModel {
             if !activationCheckpointing { tapes.append(tape) }
             x = out
         }
-        let (logits, inv) = head(x)
-        let loss = crossEntropyForwardBackward(logits, targets: targets, weights: weights)
-        // Backward: logits now hold dLoss/dlogits.
-        let dxn = Mat(tokens.count, shape.dim)
-        frozenLinearBackwardInput(output, logits, dxn, pool: pool, precision: matmulPrecision)
-        var dx = Mat(tokens.count, shape.dim)
-        rmsNormBackward(x, outputNorm, invRMS: inv, dxn, dx)
+        let (loss, dxHead) = headLossAndBackward(x, norm: outputNorm, eps: shape.eps, output: output, targets: targets,
+                                                 weights: weights, pool: pool, precision: matmulPrecision)
+        var dx = dxHead
         for l in stride(from: blocks.count - 1, through: 0, by: -1) {
             let tape = activationCheckpointing ? blockForward(blocks[l], inputs[l], rope: rope, dropoutSeed: dropoutSeed).1 : tapes[l]
             guard let next = blockBackward(blocks[l], tape, dx, rope: rope, needInput: l > 0) else { break }

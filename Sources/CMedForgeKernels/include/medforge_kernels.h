@@ -145,6 +145,9 @@ void mf_mqa_values(const float *p, int64_t heads, int64_t pstride, int64_t n, co
 void mf_silu_mul_f32(float *g, const float *u, int64_t n);
 /// y[i] = e^x[i], inputs clamped to [-87.3, 88.3].
 void mf_exp_f32(const float *x, float *y, int64_t n);
+/// Cross-entropy of one logits row, in place: returns w * (logsumexp(row) - row[target]) and leaves
+/// row = w * (softmax(row) - onehot(target)); 0 <= target < n.
+double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w);
 
 // ---------------------------------------------------------------------------------------------
 // bf16 mixed precision (training graph).
@@ -153,6 +156,9 @@ void mf_exp_f32(const float *x, float *y, int64_t n);
 float mf_bf16_round(float x);
 /// 1 when the CPU has AVX512-BF16 (`vdpbf16ps`), so mf_gemm_bf16 takes its vector path.
 int mf_bf16_hardware(void);
+/// glibc: serve blocks up to 32 MiB from the heap and never trim it, so buffers freed and allocated again
+/// stay mapped (no page faults or kernel zeroing per reuse). No effect elsewhere.
+void mf_keep_freed_memory(void);
 /// c (m, n) += scale * bf16(a) (m, k; row stride lda) @ bf16(b) (k, n; row stride ldb), products accumulated in
 /// float32; c has row stride ldc. AVX512-BF16 when present, else mf_gemm_bf16_ref. Single-threaded.
 void mf_gemm_bf16(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda, const float *b, int64_t ldb,
