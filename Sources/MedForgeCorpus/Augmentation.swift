@@ -1,5 +1,7 @@
-// Synonym augmentation from real vocabularies: HPO term names and their synonyms (hp.obo).
-// A document that mentions a term gets an extra copy with the term replaced by a synonym.
+// Synonym augmentation from real vocabularies: HPO term names and their synonyms (hp.obo), ICD-10-CM
+// descriptions and inclusion terms, and MeSH descriptor names (from MEDLINE XML or PubMedQA items).
+// A document that mentions a term gets an extra copy with the term replaced by a synonym. Groups
+// from different vocabularies that share a term merge into one group.
 
 import Foundation
 
@@ -8,6 +10,9 @@ public struct SynonymTable: Sendable {
     public private(set) var groups: [String: [String]] = [:]
     /// Terms by first word, for a scan that looks only at words present in the text.
     var byFirstWord: [String: [String]] = [:]
+    /// Words of a term, lower-cased and sorted (`carcinoma hepatocellular`) -> the lower-cased term:
+    /// how a MeSH heading finds the same term written in another word order.
+    var byWords: [String: String] = [:]
 
     public init() {}
 
@@ -20,7 +25,7 @@ public struct SynonymTable: Sendable {
             if let n = name, !syns.isEmpty { table.add([n] + syns) }
             name = nil; syns = []
         }
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {   // `\r\n` is one Character
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line == "[Term]" || line == "[Typedef]" { flush(); if table.groups.count >= maxTerms { break }; continue }
             if line.hasPrefix("name: ") { name = String(line.dropFirst(6)) }
@@ -44,7 +49,7 @@ public struct SynonymTable: Sendable {
                 .replacingOccurrences(of: "&amp;", with: "&").replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
         }
         func flush() { if let d = desc, !notes.isEmpty { t.add([d] + notes) }; desc = nil; notes = [] }
-        for line in text.split(separator: "\n") {
+        for line in text.split(whereSeparator: \.isNewline) {   // the released file has CRLF line ends
             if line.contains("<diag>") { flush(); continue }
             if line.contains("<inclusionTerm>") { inInclusion = true; continue }
             if line.contains("</inclusionTerm>") { inInclusion = false; continue }
@@ -55,12 +60,129 @@ public struct SynonymTable: Sendable {
         return t
     }
 
-    mutating func add(_ group: [String]) {
-        for term in group where term.count >= 4 {
-            let key = term.lowercased()
-            groups[key] = group
-            if let first = key.split(separator: " ").first { byFirstWord[String(first), default: []].append(key) }
+    /// Adds a group of equivalent terms, merged with every group that already holds one of its terms
+    /// (and, with `linkByWords`, one with the same words in another order).
+    mutating func add(_ group: [String], linkByWords: Bool = false) {
+        var merged: [String] = [], seen: Set<String> = []
+        func take(_ terms: [String]) { for term in terms where seen.insert(term.lowercased()).inserted { merged.append(term) } }
+        take(group)
+        for term in group {
+            if let g = groups[term.lowercased()] { take(g) }
+            if linkByWords, let key = byWords[SynonymTable.wordsKey(term)], let g = groups[key] { take(g) }
         }
+        for term in merged where term.count >= 4 {
+            let key = term.lowercased()
+            // First word as `augment` splits text (letters only), so `carcinoma, hepatocellular` files under `carcinoma`.
+            if groups[key] == nil, let first = key.split(whereSeparator: { !$0.isLetter }).first { byFirstWord[String(first), default: []].append(key) }
+            groups[key] = merged
+            byWords[SynonymTable.wordsKey(term)] = key
+        }
+    }
+
+    static func wordsKey(_ term: String) -> String {
+        term.lowercased().split { !$0.isLetter && !$0.isNumber }.sorted().joined(separator: " ")
+    }
+
+    // MARK: MeSH
+
+    /// MeSH descriptor names in MEDLINE/PubMed XML (`<DescriptorName UI="D006528" ...>Carcinoma,
+    /// Hepatocellular</DescriptorName>`), each once, in order of first appearance.
+    public static func meshDescriptors(medlineXML text: String) -> [String] {
+        // A forward scan over the UTF-8 bytes: linear in the file (Substring searches re-bridge the rest each time).
+        let b = Array(text.utf8)
+        let open = Array("<DescriptorName".utf8), close = Array("</DescriptorName>".utf8)
+        func find(_ pattern: [UInt8], from start: Int) -> Int? {
+            var i = start
+            while i + pattern.count <= b.count {
+                if b[i] == pattern[0] && b[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
+                i += 1
+            }
+            return nil
+        }
+        var out: [String] = [], seen: Set<String> = []
+        var pos = 0
+        while let a = find(open, from: pos) {
+            var gt = a + open.count
+            while gt < b.count && b[gt] != UInt8(ascii: ">") { gt += 1 }
+            guard gt < b.count, let c = find(close, from: gt + 1) else { break }
+            let name = unescapeXML(String(decoding: b[(gt + 1)..<c], as: UTF8.self)).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !name.isEmpty, seen.insert(name).inserted { out.append(name) }
+            pos = c + close.count
+        }
+        return out
+    }
+
+    /// MeSH terms of PubMedQA items (`{"<pmid>": {"MESHES": ["Carcinoma, Hepatocellular", ...]}}`).
+    public static func meshDescriptors(pubMedQA data: Data) throws -> [String] {
+        guard let items = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CorpusError.unreadable(path: "PubMedQA JSON", reason: "expected an object of items")
+        }
+        var out: [String] = [], seen: Set<String> = []
+        for key in items.keys.sorted() {
+            for name in (items[key] as? [String: Any])?["MESHES"] as? [String] ?? [] where seen.insert(name).inserted { out.append(name) }
+        }
+        return out
+    }
+
+    /// Descriptor names from a file: PubMedQA JSON (`.json`), MEDLINE XML, or gzip-compressed XML
+    /// (`.gz`, through the system gzip).
+    public static func meshDescriptors(path: String) throws -> [String] {
+        if path.hasSuffix(".json") {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot read") }
+            return try meshDescriptors(pubMedQA: data)
+        }
+        var data: Data
+        if path.hasSuffix(".gz") {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            p.arguments = ["-dc", path]
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw CorpusError.unreadable(path: path, reason: "gzip failed") }
+        } else {
+            guard let d = FileManager.default.contents(atPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot read") }
+            data = d
+        }
+        return meshDescriptors(medlineXML: String(decoding: data, as: UTF8.self))
+    }
+
+    /// The natural word order of an inverted MeSH heading: `Carcinoma, Hepatocellular` ->
+    /// `Hepatocellular carcinoma`, `Diabetes Mellitus, Type 2` -> `Type 2 diabetes mellitus`. Nil for a
+    /// heading that is not inverted (no comma, several commas, or a parenthesis). Words after the
+    /// first are lower-cased unless they carry a capital past their first letter (`DNA`, `Non-Hodgkin`).
+    public static func naturalOrder(_ heading: String) -> String? {
+        let parts = heading.components(separatedBy: ", ")
+        guard parts.count == 2, !heading.contains("("), !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        return sentenceCase(parts[1] + " " + parts[0])
+    }
+
+    /// MeSH title case to running-text case: words after the first lose their capital unless they carry
+    /// another one (`Diabetes Mellitus, Type 2` -> `Diabetes mellitus, type 2`; `DNA` stays).
+    static func sentenceCase(_ heading: String) -> String {
+        heading.split(separator: " ").enumerated().map { i, w in
+            if i == 0 || w.dropFirst().contains(where: { $0.isUppercase }) { return String(w) }
+            return w.prefix(1).lowercased() + w.dropFirst()
+        }.joined(separator: " ")
+    }
+
+    /// Adds MeSH descriptors: an inverted heading forms a group with its natural order, and a
+    /// descriptor joins any HPO or ICD-10 group holding the same words (in any order), so
+    /// `Carcinoma, Hepatocellular` ~ `Hepatocellular carcinoma` ~ that term's HPO synonyms.
+    public mutating func addMeSH(_ descriptors: [String]) {
+        for d in descriptors {
+            let surface = SynonymTable.sentenceCase(d)
+            if let natural = SynonymTable.naturalOrder(d) { add([natural, surface], linkByWords: true) } else { add([surface], linkByWords: true) }
+        }
+    }
+
+    static func unescapeXML(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        return s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
     }
 
     /// A copy of `text` with the first known term replaced by a synonym chosen by `seed`, or nil.

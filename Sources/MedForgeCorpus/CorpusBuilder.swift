@@ -221,7 +221,7 @@ public final class CorpusBuilder {
         var lines = ["# Dataset card", "", "Built by `medforge corpus build`. All text de-identified (mode: \(options.deid.mode.rawValue)) before export.", "",
                      "## Counts", "", "| item | count |", "|---|---|",
                      "| records read | \(s.records) |", "| train | \(s.train) |", "| validation | \(s.validation) |",
-                     "| augmented copies (HPO synonyms) | \(s.augmented) |", "| rejected inputs | \(s.rejected) |",
+                     "| augmented copies (vocabulary synonyms) | \(s.augmented) |", "| rejected inputs | \(s.rejected) |",
                      "| exact duplicates removed | \(s.exactDuplicates) |", "| near duplicates removed (MinHash, J >= \(options.nearDuplicateThreshold)) | \(s.nearDuplicates) |", "",
                      "## Records per kind", "", "| kind | count |", "|---|---|"]
         lines += s.perKind.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value) |" }

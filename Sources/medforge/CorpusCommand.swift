@@ -8,7 +8,7 @@ struct CorpusCommand: ParsableCommand {
                                                      subcommands: [CorpusBuildCommand.self])
 }
 
-/// `medforge corpus build --in PATH... --out DIR [--dp-column col:lo:hi:eps[:mech]]... [--dp-budget E] [--hpo hp.obo]`
+/// `medforge corpus build --in PATH... --out DIR [--dp-column col:lo:hi:eps[:mech]]... [--dp-budget E] [--hpo hp.obo] [--icd10 XML] [--mesh XML|JSON]...`
 struct CorpusBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
@@ -24,6 +24,7 @@ struct CorpusBuildCommand: ParsableCommand {
     @Option(name: .customLong("dp-budget"), help: "Total epsilon; columns beyond it are refused.") var dpBudget: Double = 1.0
     @Option(help: "HPO hp.obo for synonym augmentation.") var hpo: String?
     @Option(help: "ICD-10-CM tabular XML for synonym augmentation (descriptions ~ inclusion terms).") var icd10: String?
+    @Option(help: "MeSH descriptors for synonym augmentation: MEDLINE XML (.xml, .xml.gz) or PubMedQA JSON. Repeatable.") var mesh: [String] = []
     @Option(help: "Validation fraction.") var validation: Double = 0.05
     @Option(name: .customLong("near-dup"), help: "MinHash Jaccard threshold for near duplicates.") var nearDup: Double = 0.8
 
@@ -54,6 +55,13 @@ struct CorpusBuildCommand: ParsableCommand {
                 throw ValidationError("--icd10: cannot read \(icd10)")
             }
             o.synonyms = SynonymTable.loadICD10CM(text, into: o.synonyms ?? SynonymTable())
+        }
+        if !mesh.isEmpty {
+            var table = o.synonyms ?? SynonymTable()
+            for path in mesh {
+                do { table.addMeSH(try SynonymTable.meshDescriptors(path: path)) } catch { throw ValidationError("--mesh: \(error)") }
+            }
+            o.synonyms = table
         }
         let tty = isatty(2) == 1
         o.progress = { n in if tty { FileHandle.standardError.write(Data("\rcorpus: \(n) records".utf8)) } }

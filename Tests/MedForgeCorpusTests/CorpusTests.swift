@@ -79,6 +79,71 @@ struct DedupAndAugmentTests {
         let xml = try String(contentsOfFile: try fixturePath("icd10cm_mini.xml"), encoding: .utf8)
         let table = SynonymTable.loadICD10CM(xml)
         #expect(table.augment("Dx: classical cholera.", seed: 0) == "Dx: Cholera due to Vibrio cholerae 01, biovar cholerae.")
+        // The released tabular file ends lines with CRLF, which Swift keeps as one Character.
+        let crlf = SynonymTable.loadICD10CM(xml.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(crlf.augment("Dx: classical cholera.", seed: 0) == "Dx: Cholera due to Vibrio cholerae 01, biovar cholerae.")
+    }
+}
+
+// MeSH descriptors from MEDLINE XML and PubMedQA, inverted headings, and groups merged across vocabularies.
+struct MeSHSynonymTests {
+    // Guards the descriptor scan: attributes skipped, entities decoded, each name once.
+    @Test func descriptorNamesAreReadFromMedlineXML() {
+        let xml = """
+        <MeshHeadingList>
+        <MeshHeading><DescriptorName MajorTopicYN="Y" UI="D006528">Carcinoma, Hepatocellular</DescriptorName></MeshHeading>
+        <MeshHeading><DescriptorName MajorTopicYN="N" UI="D000001">Signs &amp; Symptoms</DescriptorName><QualifierName UI="Q1">diagnosis</QualifierName></MeshHeading>
+        <MeshHeading><DescriptorName MajorTopicYN="N" UI="D006528">Carcinoma, Hepatocellular</DescriptorName></MeshHeading>
+        </MeshHeadingList>
+        """
+        #expect(SynonymTable.meshDescriptors(medlineXML: xml) == ["Carcinoma, Hepatocellular", "Signs & Symptoms"])
+    }
+
+    // Guards the PubMedQA reader: MESHES lists of every item, each name once.
+    @Test func descriptorNamesAreReadFromPubMedQA() throws {
+        let json = #"{"2": {"MESHES": ["Humans", "Lymphoma, Non-Hodgkin"]}, "1": {"MESHES": ["Humans"]}, "3": {"QUESTION": "q"}}"#
+        #expect(try SynonymTable.meshDescriptors(pubMedQA: Data(json.utf8)) == ["Humans", "Lymphoma, Non-Hodgkin"])
+        #expect(throws: CorpusError.self) { try SynonymTable.meshDescriptors(pubMedQA: Data("[1, 2]".utf8)) }
+    }
+
+    // Guards the inversion rule, including capitals that must survive and headings that are not inverted.
+    @Test(arguments: [
+        ("Carcinoma, Hepatocellular", "Hepatocellular carcinoma"),
+        ("Diabetes Mellitus, Type 2", "Type 2 diabetes mellitus"),
+        ("Lymphoma, Non-Hodgkin", "Non-Hodgkin lymphoma"),
+        ("Polymorphism, Single Nucleotide", "Single nucleotide polymorphism"),
+    ])
+    func invertedHeadingsTurnToNaturalOrder(heading: String, natural: String) {
+        #expect(SynonymTable.naturalOrder(heading) == natural)
+    }
+
+    @Test func headingsThatAreNotInvertedHaveNoNaturalOrder() {
+        #expect(SynonymTable.naturalOrder("Humans") == nil)
+        #expect(SynonymTable.naturalOrder("Hypersensitivity, Immediate (Type I), Acute") == nil)
+        #expect(SynonymTable.naturalOrder("Receptors, Cell Surface (Human)") == nil)
+    }
+
+    // Guards linking: the MeSH heading joins the HPO group with the same words, so the HPO synonym,
+    // the natural order and the heading all stand for each other.
+    @Test func meshHeadingJoinsTheHPOGroupWithTheSameWords() throws {
+        let obo = "[Term]\nid: HP:0001402\nname: Hepatocellular carcinoma\nsynonym: \"Liver cell carcinoma\" EXACT []\n"
+        var table = SynonymTable.loadOBO(obo)
+        table.addMeSH(["Carcinoma, Hepatocellular", "Humans"])
+        let group = Set(try #require(table.groups["liver cell carcinoma"]))
+        #expect(group == ["Hepatocellular carcinoma", "Liver cell carcinoma", "Carcinoma, hepatocellular"])
+        #expect(table.groups["carcinoma, hepatocellular"].map(Set.init) == group)
+        let out = try #require(table.augment("Known carcinoma, hepatocellular since 2019.", seed: 0))
+        #expect(out != "Known carcinoma, hepatocellular since 2019." && group.contains { out.contains($0) })
+        #expect(table.augment("Humans were studied.", seed: 0) == nil)   // a heading with no equivalent adds no copy
+    }
+
+    // Guards merging: a term in both HPO and ICD-10 keeps both vocabularies' synonyms (no overwrite).
+    @Test func aTermInTwoVocabulariesKeepsBothGroups() throws {
+        let obo = "[Term]\nid: HP:1\nname: Classical cholera\nsynonym: \"Asiatic cholera\" EXACT []\n"
+        let xml = try String(contentsOfFile: try fixturePath("icd10cm_mini.xml"), encoding: .utf8)
+        let table = SynonymTable.loadICD10CM(xml, into: SynonymTable.loadOBO(obo))
+        let group = try #require(table.groups["asiatic cholera"])
+        #expect(group.contains("Cholera due to Vibrio cholerae 01, biovar cholerae") && group.contains("Asiatic cholera"))
     }
 }
 
