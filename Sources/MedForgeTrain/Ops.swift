@@ -110,29 +110,54 @@ func accumulateTile(_ g0: UnsafePointer<Float>, _ g1: UnsafePointer<Float>, _ g2
 
 // MARK: RMSNorm with a frozen weight
 
+/// Runs body over disjoint row ranges of [0, n) on the pool's threads, or inline without a pool or when the
+/// work (n * cost elements) is too small to be worth a pool run.
+@inline(__always) func forRowChunks(_ n: Int, cost: Int, pool: ThreadPool?, _ body: (Range<Int>) -> Void) {
+    if let pool, pool.threads > 1, n > 1, n * cost >= 1 << 14 {
+        pool.run { ith, nth in
+            let r = ThreadPool.chunk(n, ith, nth)
+            if !r.isEmpty { body(r) }
+        }
+    } else {
+        body(0..<n)
+    }
+}
+
 /// y (T, n) = x / rms(x) * w; saves invRMS (T,) for the backward.
-func rmsNormForward(_ x: Mat, _ w: [Float], eps: Float, _ y: Mat, invRMS: inout [Float]) {
+func rmsNormForward(_ x: Mat, _ w: [Float], eps: Float, _ y: Mat, invRMS: inout [Float], pool: ThreadPool? = nil) {
     let n = x.cols
     invRMS = [Float](repeating: 0, count: x.rows)
-    for t in 0..<x.rows {
-        let xt = x.row(t), yt = y.row(t)
-        let r = 1 / (dot(xt, xt, n) / Float(n) + eps).squareRoot()
-        invRMS[t] = r
-        for i in 0..<n { yt[i] = xt[i] * r * w[i] }
+    invRMS.withUnsafeMutableBufferPointer { invp in
+        w.withUnsafeBufferPointer { wp in
+            forRowChunks(x.rows, cost: n, pool: pool) { rows in
+                for t in rows {
+                    let xt = x.row(t), yt = y.row(t)
+                    let r = 1 / (dot(xt, xt, n) / Float(n) + eps).squareRoot()
+                    invp[t] = r
+                    for i in 0..<n { yt[i] = xt[i] * r * wp[i] }
+                }
+            }
+        }
     }
 }
 
 /// dx (T, n) += d/dx of rmsNorm: with g = dy * w, dx = r g - x r^3 (g . x) / n.
-func rmsNormBackward(_ x: Mat, _ w: [Float], invRMS: [Float], _ dy: Mat, _ dx: Mat) {
+func rmsNormBackward(_ x: Mat, _ w: [Float], invRMS: [Float], _ dy: Mat, _ dx: Mat, pool: ThreadPool? = nil) {
     let n = x.cols
-    var g = [Float](repeating: 0, count: n)
-    for t in 0..<x.rows {
-        let xt = x.row(t), dyt = dy.row(t), dxt = dx.row(t)
-        let r = invRMS[t]
-        var gx: Float = 0
-        for i in 0..<n { g[i] = dyt[i] * w[i]; gx += g[i] * xt[i] }
-        let c = r * r * r * gx / Float(n)
-        for i in 0..<n { dxt[i] += r * g[i] - c * xt[i] }
+    w.withUnsafeBufferPointer { wp in
+        forRowChunks(x.rows, cost: n, pool: pool) { rows in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { gb in
+                let g = gb.baseAddress!
+                for t in rows {
+                    let xt = x.row(t), dyt = dy.row(t), dxt = dx.row(t)
+                    let r = invRMS[t]
+                    var gx: Float = 0
+                    for i in 0..<n { g[i] = dyt[i] * wp[i]; gx += g[i] * xt[i] }
+                    let c = r * r * r * gx / Float(n)
+                    for i in 0..<n { dxt[i] += r * g[i] - c * xt[i] }
+                }
+            }
+        }
     }
 }
 
@@ -383,28 +408,36 @@ func attentionBackwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, pr
 @inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 
 /// h (T, f) = silu(g) * u
-func swigluForward(_ g: Mat, _ u: Mat, _ h: Mat) {
-    h.p.update(from: g.p, count: g.count)
-    siluMul(h.p, u.p, g.count)   // vector exp (relative error < 3e-7)
+func swigluForward(_ g: Mat, _ u: Mat, _ h: Mat, pool: ThreadPool? = nil) {
+    let f = g.cols
+    forRowChunks(g.rows, cost: f, pool: pool) { rows in
+        let o = rows.lowerBound * f, n = rows.count * f
+        (h.p + o).update(from: g.p + o, count: n)
+        siluMul(h.p + o, u.p + o, n)   // vector exp (relative error < 3e-7)
+    }
 }
 
 /// dg += dh * u * silu'(g), du += dh * silu(g), with silu'(g) = s (1 + g (1 - s)), s = sigmoid(g).
-func swigluBackward(_ g: Mat, _ u: Mat, _ dh: Mat, _ dg: Mat, _ du: Mat) {
-    // e^-g in blocks with the vector exp, then sigmoid = 1 / (1 + e^-g)
-    let block = 1024
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * block) { buf in
-        let neg = buf.baseAddress!, e = neg + block
-        var i0 = 0
-        while i0 < g.count {
-            let n = min(block, g.count - i0)
-            for i in 0..<n { neg[i] = -g.p[i0 + i] }
-            expVector(neg, e, n)
-            for i in 0..<n {
-                let x = g.p[i0 + i], sg = 1 / (1 + e[i]), d = dh.p[i0 + i]
-                dg.p[i0 + i] += d * u.p[i0 + i] * sg * (1 + x * (1 - sg))
-                du.p[i0 + i] += d * x * sg
+func swigluBackward(_ g: Mat, _ u: Mat, _ dh: Mat, _ dg: Mat, _ du: Mat, pool: ThreadPool? = nil) {
+    let f = g.cols
+    forRowChunks(g.rows, cost: f, pool: pool) { rows in
+        // e^-g in blocks with the vector exp, then sigmoid = 1 / (1 + e^-g)
+        let block = 1024
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * block) { buf in
+            let neg = buf.baseAddress!, e = neg + block
+            var i0 = rows.lowerBound * f
+            let end = rows.upperBound * f
+            while i0 < end {
+                let n = min(block, end - i0)
+                for i in 0..<n { neg[i] = -g.p[i0 + i] }
+                expVector(neg, e, n)
+                for i in 0..<n {
+                    let x = g.p[i0 + i], sg = 1 / (1 + e[i]), d = dh.p[i0 + i]
+                    dg.p[i0 + i] += d * u.p[i0 + i] * sg * (1 + x * (1 - sg))
+                    du.p[i0 + i] += d * x * sg
+                }
+                i0 += n
             }
-            i0 += n
         }
     }
 }
@@ -419,7 +452,7 @@ func headLossAndBackward(_ x: Mat, norm: [Float], eps: Float, output: WeightMatr
                          pool: ThreadPool, precision: MatmulPrecision, chunkRows: Int = 128) -> (loss: Double, dx: Mat) {
     let T = x.rows, dim = x.cols, V = output.rows
     let xn = Mat(T, dim); var inv: [Float] = []
-    rmsNormForward(x, norm, eps: eps, xn, invRMS: &inv)
+    rmsNormForward(x, norm, eps: eps, xn, invRMS: &inv, pool: pool)
     let dxn = Mat(T, dim)
     let live = (0..<T).filter { weights[$0] != 0 }
     let capacity = min(chunkRows, max(1, live.count))
@@ -448,7 +481,7 @@ func headLossAndBackward(_ x: Mat, norm: [Float], eps: Float, output: WeightMatr
         at += n
     }
     let dx = Mat(T, dim)
-    rmsNormBackward(x, norm, invRMS: inv, dxn, dx)
+    rmsNormBackward(x, norm, invRMS: inv, dxn, dx, pool: pool)
     return (loss, dx)
 }
 

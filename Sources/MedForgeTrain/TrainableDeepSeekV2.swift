@@ -88,7 +88,7 @@ final class SwiGLUProjections {
         let g = Mat(x.rows, f), u = Mat(x.rows, f), act = Mat(x.rows, f), out = Mat(x.rows, down.outDim)
         let sg = gate.forward(x, g, dropoutSeed: dropoutSeed, pool: pool)
         let su = up.forward(x, u, dropoutSeed: dropoutSeed, pool: pool)
-        swigluForward(g, u, act)
+        swigluForward(g, u, act, pool: pool)
         let sd = down.forward(act, out, dropoutSeed: dropoutSeed, pool: pool)
         return (out, Tape(x: x, g: g, u: u, act: act, saved: [sg, su, sd]))
     }
@@ -98,7 +98,7 @@ final class SwiGLUProjections {
         let dAct = Mat(dOut.rows, gate.outDim)
         down.backward(tp.act, tp.saved[2], dOut, dAct, pool: pool)
         let dg = Mat(dOut.rows, gate.outDim), du = Mat(dOut.rows, gate.outDim)
-        swigluBackward(tp.g, tp.u, dAct, dg, du)
+        swigluBackward(tp.g, tp.u, dAct, dg, du, pool: pool)
         gate.backward(tp.x, tp.saved[0], dg, dx, pool: pool)
         up.backward(tp.x, tp.saved[1], du, dx, pool: pool)
     }
@@ -373,20 +373,20 @@ public final class TrainableDeepSeekV2: TrainableModel {
             if let sv = p.forward(input, out, dropoutSeed: dropoutSeed, pool: pool) { saved[p.module] = sv }
         }
         let xn1 = Mat(T, s.dim); var inv1: [Float] = []
-        rmsNormForward(x, b.attnNorm, eps: s.eps, xn1, invRMS: &inv1)
+        rmsNormForward(x, b.attnNorm, eps: s.eps, xn1, invRMS: &inv1, pool: pool)
         let q = Mat(T, H * s.qHead)
         var qa: Mat?, qan: Mat?, invQa: [Float] = []
         if let pq = b.q { run(pq, xn1, q) } else if let pa = b.qa, let pb = b.qb, let w = b.qaNorm {
             let a = Mat(T, pa.outDim), an = Mat(T, pa.outDim)
             run(pa, xn1, a)
-            rmsNormForward(a, w, eps: s.eps, an, invRMS: &invQa)
+            rmsNormForward(a, w, eps: s.eps, an, invRMS: &invQa, pool: pool)
             run(pb, an, q)
             qa = a; qan = an
         }
         let kva = Mat(T, cw)
         run(b.kva, xn1, kva)
         let latent = Mat(T, s.kvRank); var invC: [Float] = []
-        rmsNormForward(Self.columns(kva, 0, s.kvRank), b.kvaNorm, eps: s.eps, latent, invRMS: &invC)
+        rmsNormForward(Self.columns(kva, 0, s.kvRank), b.kvaNorm, eps: s.eps, latent, invRMS: &invC, pool: pool)
         let keys = Mat(T, cw)
         for t in 0..<T {
             keys.row(t).update(from: latent.row(t), count: s.kvRank)
@@ -416,7 +416,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
         run(b.o, vals, hOut)
         hOut.add(x)
         let xn2 = Mat(T, s.dim); var inv2: [Float] = []
-        rmsNormForward(hOut, b.ffnNorm, eps: s.eps, xn2, invRMS: &inv2)
+        rmsNormForward(hOut, b.ffnNorm, eps: s.eps, xn2, invRMS: &inv2, pool: pool)
         let out: Mat, ffnTape: FFNTape
         switch b.ffn {
         case .dense(let f):
@@ -499,7 +499,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
         default: preconditionFailure("tape does not match the block")
         }
         let dh = dOut.copy()
-        rmsNormBackward(tp.h, b.ffnNorm, invRMS: tp.inv2, dxn2, dh)
+        rmsNormBackward(tp.h, b.ffnNorm, invRMS: tp.inv2, dxn2, dh, pool: pool)
         let dVals = Mat(T, H * s.valueDim)
         b.o.backward(tp.vals, tp.saved[b.o.module], dh, dVals, pool: pool)
         let dLatentOut = Mat(T, H * s.kvRank)
@@ -525,7 +525,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
         dLatent.add(Self.columns(dKeys, 0, s.kvRank))
         let dkva = Mat(T, cw)
         let dc = Mat(T, s.kvRank)
-        rmsNormBackward(Self.columns(tp.kva, 0, s.kvRank), b.kvaNorm, invRMS: tp.invC, dLatent, dc)
+        rmsNormBackward(Self.columns(tp.kva, 0, s.kvRank), b.kvaNorm, invRMS: tp.invC, dLatent, dc, pool: pool)
         Self.addColumns(dc, into: dkva, at: 0)
         Self.addColumns(Self.columns(dKeys, s.kvRank, s.ropeDim), into: dkva, at: s.kvRank)
         let dxn1: Mat? = needInput ? Mat(T, s.dim) : nil
@@ -536,11 +536,11 @@ public final class TrainableDeepSeekV2: TrainableModel {
             let dqan = Mat(T, pa.outDim)
             pb.backward(qan, tp.saved[pb.module], dq, dqan, pool: pool)
             let dqa = Mat(T, pa.outDim)
-            rmsNormBackward(qa, w, invRMS: tp.invQa, dqan, dqa)
+            rmsNormBackward(qa, w, invRMS: tp.invQa, dqan, dqa, pool: pool)
             pa.backward(tp.xn1, tp.saved[pa.module], dqa, dxn1, pool: pool)
         }
         guard let dxn1 else { return nil }
-        rmsNormBackward(tp.x, b.attnNorm, invRMS: tp.inv1, dxn1, dh)
+        rmsNormBackward(tp.x, b.attnNorm, invRMS: tp.inv1, dxn1, dh, pool: pool)
         return dh
     }
 
@@ -568,7 +568,7 @@ public final class TrainableDeepSeekV2: TrainableModel {
 
     func head(_ x: Mat) -> (logits: Mat, inv: [Float]) {
         let xn = Mat(x.rows, shape.dim); var inv: [Float] = []
-        rmsNormForward(x, outputNorm, eps: shape.eps, xn, invRMS: &inv)
+        rmsNormForward(x, outputNorm, eps: shape.eps, xn, invRMS: &inv, pool: pool)
         let logits = Mat(x.rows, shape.vocab)
         frozenLinearForward(output, xn, logits, pool: pool)
         return (logits, inv)

@@ -140,7 +140,7 @@ public final class TrainableLlama: TrainableModel {
             if let s = p.forward(input, out, dropoutSeed: dropoutSeed, pool: pool) { saved[p.kind] = s }
         }
         let xn1 = Mat(T, d); var inv1: [Float] = []
-        rmsNormForward(x, b.attnNorm, eps: shape.eps, xn1, invRMS: &inv1)
+        rmsNormForward(x, b.attnNorm, eps: shape.eps, xn1, invRMS: &inv1, pool: pool)
         let q = Mat(T, qw), k = Mat(T, kw), v = Mat(T, kw)
         run(b.q, xn1, q); run(b.k, xn1, k); run(b.v, xn1, v)
         rope.apply(q, heads: shape.heads, stride: shape.headDim)
@@ -151,10 +151,10 @@ public final class TrainableLlama: TrainableModel {
         run(b.o, att, h)
         h.add(x)
         let xn2 = Mat(T, d); var inv2: [Float] = []
-        rmsNormForward(h, b.ffnNorm, eps: shape.eps, xn2, invRMS: &inv2)
+        rmsNormForward(h, b.ffnNorm, eps: shape.eps, xn2, invRMS: &inv2, pool: pool)
         let g = Mat(T, shape.hidden), u = Mat(T, shape.hidden), act = Mat(T, shape.hidden)
         run(b.gate, xn2, g); run(b.up, xn2, u)
-        swigluForward(g, u, act)
+        swigluForward(g, u, act, pool: pool)
         let out = Mat(T, d)
         run(b.down, act, out)
         out.add(h)
@@ -169,12 +169,12 @@ public final class TrainableLlama: TrainableModel {
         let dAct = Mat(T, shape.hidden)
         b.down.backward(tp.act, tp.saved[.down_proj], dOut, dAct, pool: pool)
         let dg = Mat(T, shape.hidden), du = Mat(T, shape.hidden)
-        swigluBackward(tp.g, tp.u, dAct, dg, du)
+        swigluBackward(tp.g, tp.u, dAct, dg, du, pool: pool)
         let dxn2 = Mat(T, d)
         b.gate.backward(tp.xn2, tp.saved[.gate_proj], dg, dxn2, pool: pool)
         b.up.backward(tp.xn2, tp.saved[.up_proj], du, dxn2, pool: pool)
         let dh = dOut.copy()
-        rmsNormBackward(tp.h, b.ffnNorm, invRMS: tp.inv2, dxn2, dh)
+        rmsNormBackward(tp.h, b.ffnNorm, invRMS: tp.inv2, dxn2, dh, pool: pool)
         // Attention: h = x + o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1)))
         let dAtt = Mat(T, shape.heads * shape.headDim)
         b.o.backward(tp.att, tp.saved[.o_proj], dh, dAtt, pool: pool)
@@ -187,7 +187,7 @@ public final class TrainableLlama: TrainableModel {
         b.k.backward(tp.xn1, tp.saved[.k_proj], dk, dxn1, pool: pool)
         b.v.backward(tp.xn1, tp.saved[.v_proj], dv, dxn1, pool: pool)
         guard let dxn1 else { return nil }
-        rmsNormBackward(tp.x, b.attnNorm, invRMS: tp.inv1, dxn1, dh)
+        rmsNormBackward(tp.x, b.attnNorm, invRMS: tp.inv1, dxn1, dh, pool: pool)
         return dh
     }
 
@@ -214,7 +214,7 @@ public final class TrainableLlama: TrainableModel {
     /// Final norm and output head: x (T, dim) -> logits (T, vocab); returns the norm's saved 1/rms.
     func head(_ x: Mat) -> (logits: Mat, inv: [Float]) {
         let xn = Mat(x.rows, shape.dim); var inv: [Float] = []
-        rmsNormForward(x, outputNorm, eps: shape.eps, xn, invRMS: &inv)
+        rmsNormForward(x, outputNorm, eps: shape.eps, xn, invRMS: &inv, pool: pool)
         let logits = Mat(x.rows, shape.vocab)
         frozenLinearForward(output, xn, logits, pool: pool)
         return (logits, inv)
