@@ -20,6 +20,8 @@ public struct CorpusOptions: Sendable {
     public var validationFraction = 0.05
     public var nearDuplicateThreshold = 0.8
     public var batchSize = 256
+    /// Keep the dedup index in memory (grows ~1 KB per document) instead of `dedup-index/` in the output directory.
+    public var dedupInMemory = false
     /// Stop after this many records (tests use it to simulate a kill).
     public var stopAfter: Int? = nil
     public var progress: (@Sendable (Int) -> Void)? = nil
@@ -37,7 +39,10 @@ public struct CorpusStats: Codable, Sendable {
 }
 
 struct Checkpoint: Codable {
-    var done: [String: Int] = [:]          // input file -> records consumed
+    /// Input files finished, counted in the (sorted, deterministic) order `Ingest.files` lists them; they are
+    /// not named one by one, so a folder of a million notes keeps the checkpoint small.
+    var filesDone: Int? = nil
+    var done: [String: Int] = [:]          // input file in progress -> records consumed
     var bytes: [String: UInt64] = [:]      // output file -> length at checkpoint
     var stats = CorpusStats()
     var finished = false
@@ -57,7 +62,7 @@ public final class CorpusBuilder {
         self.options = options
         deid = Deidentifier(options: options.deid, key: options.key)
         releaser = try DPReleaser(columns: options.dpColumns, totalEpsilon: options.dpBudget, seed: options.dpSeed)
-        dedup = Deduplicator(threshold: options.nearDuplicateThreshold)
+        dedup = Deduplicator(threshold: options.nearDuplicateThreshold)   // replaced by the on-disk index in `run`
     }
 
     var checkpointPath: String { (options.outputDirectory as NSString).appendingPathComponent("checkpoint.json") }
@@ -80,13 +85,21 @@ public final class CorpusBuilder {
             try h.seekToEnd()
             outputs[f] = h
         }
+        // The dedup index lives on disk next to the outputs, so memory does not grow with the corpus. It is
+        // rebuilt from the outputs kept at the checkpoint, so it never remembers a text that was cut off.
+        if options.dedupInMemory {
+            dedup = Deduplicator(threshold: options.nearDuplicateThreshold)
+        } else {
+            dedup = Deduplicator(threshold: options.nearDuplicateThreshold, index: try DiskDedupIndex(directory: path("dedup-index")))
+        }
         try rebuildDedup()
         duplicateBase = (checkpoint.stats.exactDuplicates, checkpoint.stats.nearDuplicates)
         dedup.resetCounts()
         var processedThisRun = 0
         var batch: [CorpusRecord] = []
         var stopped = false
-        for input in options.inputs.flatMap(Ingest.files) {
+        for (fileIndex, input) in options.inputs.flatMap(Ingest.files).enumerated() {
+            if fileIndex < checkpoint.filesDone ?? 0 { continue }
             let skip = checkpoint.done[input] ?? 0
             var seen = 0
             var rejectsHere: [String] = []
@@ -107,22 +120,27 @@ public final class CorpusBuilder {
                 return true
             }
             if stopped { break }
+            // The file is finished: count it and forget its entry (saved with the next checkpoint).
+            checkpoint.filesDone = fileIndex + 1
             if !batch.isEmpty || !rejectsHere.isEmpty || seen > skip {
-                try process(batch, input: input, consumed: max(seen, skip), rejects: rejectsHere)
+                try process(batch, input: input, consumed: nil, rejects: rejectsHere)
                 processedThisRun += batch.count; batch = []
             }
+            checkpoint.done[input] = nil
         }
         if !stopped {
             checkpoint.finished = true
             try saveCheckpoint()
             try writeCard()
+            try? FileManager.default.removeItem(atPath: path("dedup-index"))   // only needed while the build can resume
         }
         for h in outputs.values { try h.close() }
         return checkpoint.stats
     }
 
     /// De-identifies, releases, dedups, augments and writes one batch, then checkpoints.
-    func process(_ batch: [CorpusRecord], input: String, consumed: Int, rejects: [String]) throws {
+    /// `consumed` is how many records of `input` are done, or nil when the whole file is.
+    func process(_ batch: [CorpusRecord], input: String, consumed: Int?, rejects: [String]) throws {
         let results = parallelMap(batch) { r -> (DeidResult, DeidResult?) in
             (deid.deidentify(r.text, patient: r.id), r.title.map { deid.deidentify($0, patient: r.id) })
         }
@@ -146,7 +164,7 @@ public final class CorpusBuilder {
                     text += (text.isEmpty ? "" : "; ") + "\(column): \(value)"
                 }
             }
-            guard dedup.admit(text) else { continue }
+            guard try dedup.admit(text) else { continue }
             let split = isValidation(record.id) ? "validation.jsonl" : "train.jsonl"
             if split == "train.jsonl" { checkpoint.stats.train += 1 } else { checkpoint.stats.validation += 1 }
             out[split, default: []].append(exportLine(record, text: text, title: title?.text, augmented: false))
@@ -202,7 +220,7 @@ public final class CorpusBuilder {
                       let msgs = obj["messages"] as? [[String: Any]], msgs.count == 2 else { continue }
                 let user = msgs[0]["content"] as? String ?? "", assistant = msgs[1]["content"] as? String ?? ""
                 let prefix = "Continue this de-identified clinical document:\n"
-                _ = dedup.admit(user.hasPrefix(prefix) ? String(user.dropFirst(prefix.count)) + assistant : assistant)
+                _ = try dedup.admit(user.hasPrefix(prefix) ? String(user.dropFirst(prefix.count)) + assistant : assistant)
             }
             try h.close()
         }

@@ -4,16 +4,16 @@
 import Foundation
 import MedForgeDeid
 
-public struct Deduplicator: Sendable {
+public struct Deduplicator {
     public let threshold: Double
     let numHashes = 64
     let bands = 16          // 16 bands x 4 rows: candidates from Jaccard ~0.5 upward
-    var exact: Set<[UInt8]> = []
-    var buckets: [Int: [[UInt32]]] = [:]   // band hash -> signatures seen (32-bit minima: 256 bytes per text)
+    /// Exact keys and band buckets (32-bit minima: 256 bytes per signature); in memory or on disk.
+    let index: DedupIndex
     public private(set) var exactDuplicates = 0
     public private(set) var nearDuplicates = 0
 
-    public init(threshold: Double = 0.8) { self.threshold = threshold }
+    public init(threshold: Double = 0.8, index: DedupIndex = MemoryDedupIndex()) { self.threshold = threshold; self.index = index }
 
     static func normalise(_ text: String) -> [Substring] {
         text.lowercased().split { !$0.isLetter && !$0.isNumber }
@@ -52,25 +52,28 @@ public struct Deduplicator: Sendable {
     public mutating func resetCounts() { exactDuplicates = 0; nearDuplicates = 0 }
 
     /// True if `text` is new (and remembers it); false for an exact or near duplicate of an earlier text.
-    public mutating func admit(_ text: String) -> Bool {
-        let key = SHA256.hash(Array(Deduplicator.normalise(text).joined(separator: " ").utf8))
-        if exact.contains(key) { exactDuplicates += 1; return false }
+    public mutating func admit(_ text: String) throws -> Bool {
+        let h = SHA256.hash(Array(Deduplicator.normalise(text).joined(separator: " ").utf8))
+        let key = (h[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, h[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        if try index.containsExact(key) { exactDuplicates += 1; return false }
         let sig = signature(text)
         let rows = numHashes / bands
-        var bandKeys: [Int] = []
+        var bandKeys: [UInt64] = []
         for b in 0..<bands {
-            var h = Hasher()
-            h.combine(b)
-            for r in 0..<rows { h.combine(sig[b * rows + r]) }
-            let k = h.finalize()
+            // Deterministic across runs (unlike `Hasher`), so an on-disk index means the same thing after a restart.
+            var k = mix(UInt64(b) &+ 0x5851_F42D_4C95_7F2D)
+            for r in 0..<rows { k = mix(k ^ UInt64(sig[b * rows + r])) }
             bandKeys.append(k)
-            for other in buckets[k] ?? [] {
+            var near = false
+            try index.forEachSignature(inBand: k) { other in
                 let same = zip(sig, other).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
-                if Double(same) / Double(numHashes) >= threshold { nearDuplicates += 1; return false }
+                near = Double(same) / Double(numHashes) >= threshold
+                return !near
             }
+            if near { nearDuplicates += 1; return false }
         }
-        exact.insert(key)
-        for k in bandKeys { buckets[k, default: []].append(sig) }
+        try index.insertExact(key)
+        try index.insert(signature: sig, bands: bandKeys)
         return true
     }
 }

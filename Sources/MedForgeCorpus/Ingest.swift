@@ -64,6 +64,8 @@ public enum Ingest {
                 }
             }
         case .text:
+            // One file is one document; a file too large to be a note is refused before it is read.
+            if let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value, size > 32 << 20 { reject(name, .lineTooLong); return }
             guard let data = FileManager.default.contents(atPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot read") }
             if data.contains(0) { reject(name, .binary); return }
             guard let text = data.withUnsafeBytes({ DocumentDecoder.decodeText($0) }) else { reject(name, .invalidEncoding); return }

@@ -53,16 +53,36 @@ struct DifferentialPrivacyTests {
 }
 
 struct DedupAndAugmentTests {
-    // Guards exact and MinHash near-duplicate removal, and that distinct texts pass.
-    @Test func removesExactAndNearDuplicates() {
-        var d = Deduplicator(threshold: 0.8)
+    // Guards exact and MinHash near-duplicate removal, and that distinct texts pass, with either index.
+    @Test(arguments: [false, true])
+    func removesExactAndNearDuplicates(onDisk: Bool) throws {
+        var d = Deduplicator(threshold: 0.8, index: onDisk ? try DiskDedupIndex(directory: tempDir()) : MemoryDedupIndex())
         let base = (0..<60).map { "word\($0)" }.joined(separator: " ")
-        let first = d.admit(base)
-        let exact = d.admit(base.uppercased())                                  // exact after normalisation
-        let near = d.admit(base.replacingOccurrences(of: "word59", with: "other"))  // one word changed
-        let other = d.admit((0..<60).map { "term\($0)" }.joined(separator: " "))
+        let first = try d.admit(base)
+        let exact = try d.admit(base.uppercased())                                  // exact after normalisation
+        let near = try d.admit(base.replacingOccurrences(of: "word59", with: "other"))  // one word changed
+        let other = try d.admit((0..<60).map { "term\($0)" }.joined(separator: " "))
         #expect(first && !exact && !near && other)
         #expect(d.exactDuplicates == 1 && d.nearDuplicates == 1)
+    }
+
+    // Guards the on-disk table through several doublings: every key and every value under a shared key survives.
+    @Test func diskHashTableKeepsEveryEntryWhileGrowing() throws {
+        let table = try DiskHashTable(path: (tempDir() as NSString).appendingPathComponent("t.idx"), capacity: 8)
+        for k in 0..<1000 { try table.insert(key: UInt64(k * 7919), value: UInt64(k)) }
+        for v in 0..<5 { try table.insert(key: 42, value: UInt64(10_000 + v)) }   // a bucket of five under one key
+        #expect(table.capacity >= 2048 && table.used == 1005)
+        for k in stride(from: 1, to: 1000, by: 37) {
+            var values: [UInt64] = []
+            try table.forEach(key: UInt64(k * 7919)) { values.append($0); return true }
+            #expect(values == [UInt64(k)])
+        }
+        var bucket: [UInt64] = []
+        try table.forEach(key: 42) { bucket.append($0); return true }
+        #expect(Set(bucket) == Set((0..<5).map { UInt64(10_000 + $0) }))
+        var missing = 0
+        try table.forEach(key: 123_456_789) { _ in missing += 1; return true }
+        #expect(missing == 0)
     }
 
     // Guards OBO parsing and synonym replacement from a real-format HPO stanza.
@@ -230,5 +250,27 @@ struct CorpusBuilderTests {
         #expect(resumed.exactDuplicates == 1 && resumed.records == 43)
         let a = exported(once), b = exported(twice)
         #expect(Set(a) == Set(b) && b.count == Set(b).count && a.count == 42)
+    }
+
+    // Guards the compact checkpoint for folders of notes: finished files are counted, not listed, the
+    // on-disk dedup index is gone once the build is finished, and a resumed build still loses nothing.
+    @Test func folderBuildCheckpointsFilesByCountAndResumes() throws {
+        let notes = tempDir(), out = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: notes); try? FileManager.default.removeItem(atPath: out) }
+        for i in 0..<7 {
+            try "Visit \(i): chest pain resolved after rest; follow-up \(i * 13 + 5) days; plan number \(i).".write(
+                toFile: notes + "/note\(i).txt", atomically: true, encoding: .utf8)
+        }
+        var o = CorpusOptions()
+        o.inputs = [notes]; o.outputDirectory = out; o.key = Array("k".utf8); o.deid = DeidOptions(mode: .tag)
+        o.batchSize = 1; o.stopAfter = 3; o.validationFraction = 0
+        try CorpusBuilder(options: o).run()
+        let cp = try JSONDecoder().decode(Checkpoint.self, from: try Data(contentsOf: URL(fileURLWithPath: out + "/checkpoint.json")))
+        #expect(cp.filesDone == 2 && cp.done.count == 1 && !cp.finished)   // stopped inside the third file
+        #expect(FileManager.default.fileExists(atPath: out + "/dedup-index"))
+        o.stopAfter = nil
+        let stats = try CorpusBuilder(options: o).run()
+        #expect(stats.records == 7 && exported(out).count == 7 && Set(exported(out)).count == 7)
+        #expect(!FileManager.default.fileExists(atPath: out + "/dedup-index"))
     }
 }
