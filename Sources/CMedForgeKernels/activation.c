@@ -76,3 +76,49 @@ double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w) {
     row[target] -= w;
     return (double)w * (logZ - (double)picked);
 }
+
+// row[0..n) = softmax(row[0..n)) in place (n >= 1): max and exp on 8 lanes, float sum.
+void mf_softmax_f32(float *row, int64_t n) {
+    if (n <= 0) return;
+    __m256 mv = _mm256_set1_ps(-INFINITY);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(row + i));
+    float lanes[8];
+    _mm256_storeu_ps(lanes, mv);
+    float m = lanes[0];
+    for (int j = 1; j < 8; j++) m = lanes[j] > m ? lanes[j] : m;
+    for (; i < n; i++) m = row[i] > m ? row[i] : m;
+    const __m256 mb = _mm256_set1_ps(m);
+    __m256 acc = _mm256_setzero_ps();
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + i), mb));
+        _mm256_storeu_ps(row + i, e);
+        acc = _mm256_add_ps(acc, e);
+    }
+    _mm256_storeu_ps(lanes, acc);
+    float sum = 0;
+    for (int j = 0; j < 8; j++) sum += lanes[j];
+    for (; i < n; i++) { float d = row[i] - m; row[i] = expf(d < -87.3f ? -87.3f : d); sum += row[i]; }
+    const float inv = 1.0f / sum;
+    const __m256 s = _mm256_set1_ps(inv);
+    for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), s));
+    for (; i < n; i++) row[i] *= inv;
+}
+
+// Softmax backward of one row: d = p * (d - sum_j p_j d_j) * scale, in place.
+void mf_softmax_backward_f32(const float *p, float *d, int64_t n, float scale) {
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(p + i), _mm256_loadu_ps(d + i), acc);
+    float lanes[8];
+    _mm256_storeu_ps(lanes, acc);
+    float sum = 0;
+    for (int j = 0; j < 8; j++) sum += lanes[j];
+    for (; i < n; i++) sum += p[i] * d[i];
+    const __m256 sb = _mm256_set1_ps(sum), sc = _mm256_set1_ps(scale);
+    for (i = 0; i + 8 <= n; i += 8) {
+        __m256 pv = _mm256_loadu_ps(p + i);
+        _mm256_storeu_ps(d + i, _mm256_mul_ps(_mm256_mul_ps(pv, _mm256_sub_ps(_mm256_loadu_ps(d + i), sb)), sc));
+    }
+    for (; i < n; i++) d[i] = p[i] * (d[i] - sum) * scale;
+}

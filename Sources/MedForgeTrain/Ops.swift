@@ -314,7 +314,13 @@ private let causalBlock = 64
 
 /// dst (cols, rows) = src (rows, cols; row stride ld)^T.
 private func transpose(_ src: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int, into dst: UnsafeMutablePointer<Float>) {
-    for r in 0..<rows { for c in 0..<cols { dst[c * rows + r] = src[r * ld + c] } }
+    let tile = 32
+    for r0 in stride(from: 0, to: rows, by: tile) {
+        let r1 = min(rows, r0 + tile)
+        for c0 in stride(from: 0, to: cols, by: tile) {
+            for c in c0..<min(cols, c0 + tile) { let o = dst + c * rows; for r in r0..<r1 { o[r] = src[r * ld + c] } }
+        }
+    }
 }
 
 /// attentionForward with the two products per head as bf16 GEMMs (float32 accumulation): S = scale Q_h K^T in
@@ -338,12 +344,7 @@ func attentionForwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ o
                              pr + r0 * T, Int64(T), s.scale)
                 for t in r0..<r1 {
                     let row = pr + t * T
-                    var m = -Float.infinity
-                    for j in 0...t { m = max(m, row[j]) }
-                    var sum: Float = 0
-                    for j in 0...t { let e = expf(row[j] - m); row[j] = e; sum += e }
-                    let inv = 1 / sum
-                    for j in 0...t { row[j] *= inv }
+                    mf_softmax_f32(row, Int64(t + 1))
                     if t + 1 < r1 { (row + t + 1).update(repeating: 0, count: r1 - t - 1) }
                 }
                 // O rows [r0, r1) = P[r0..<r1, 0..<r1] V[0..<r1]
@@ -376,10 +377,8 @@ func attentionBackwardGEMM(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, pr
                 }
                 // dS in place of dP (zero above the diagonal)
                 for t in 0..<T {
-                    let p = pr + t * T, d = dp + t * T
-                    var sum: Float = 0
-                    for j in 0...t { sum += p[j] * d[j] }
-                    for j in 0...t { d[j] = p[j] * (d[j] - sum) * s.scale }
+                    let d = dp + t * T
+                    mf_softmax_backward_f32(pr + t * T, d, Int64(t + 1), s.scale)
                     if t + 1 < T { (d + t + 1).update(repeating: 0, count: T - t - 1) }
                 }
                 // dQ_h rows [r0, r1) += dS[r0..<r1, 0..<r1] K[0..<r1]

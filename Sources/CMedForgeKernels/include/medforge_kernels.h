@@ -148,6 +148,10 @@ void mf_exp_f32(const float *x, float *y, int64_t n);
 /// Cross-entropy of one logits row, in place: returns w * (logsumexp(row) - row[target]) and leaves
 /// row = w * (softmax(row) - onehot(target)); 0 <= target < n.
 double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w);
+/// row[0..n) = softmax(row[0..n)) in place (AVX2 exp, float sum).
+void mf_softmax_f32(float *row, int64_t n);
+/// Softmax backward of one row, in place: d = p * (d - sum_j p_j d_j) * scale.
+void mf_softmax_backward_f32(const float *p, float *d, int64_t n, float scale);
 
 // ---------------------------------------------------------------------------------------------
 // bf16 mixed precision (training graph).
