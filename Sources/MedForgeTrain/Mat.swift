@@ -18,6 +18,15 @@ public final class Mat: @unchecked Sendable {
         owner = nil; owns = true
     }
 
+    /// Not zero-filled: only for outputs that the next operation overwrites completely (matmul results,
+    /// norm outputs), so large activations are not written twice.
+    public init(uninitialized rows: Int, _ cols: Int) {
+        self.rows = rows
+        self.cols = cols
+        p = .allocate(capacity: max(1, rows * cols))
+        owner = nil; owns = true
+    }
+
     /// Rows `range` of `base` (no copy; keeps `base` alive).
     public init(rowsOf base: Mat, _ range: Range<Int>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= base.rows)

@@ -239,6 +239,7 @@ func attentionForward(_ q: Mat, _ k: Mat, _ v: Mat, _ s: AttentionShape, _ out: 
     if s.precision != .fp32 { attentionForwardGEMM(q, k, v, s, out, probs: probs, pool: pool); return }
     let T = q.rows, group = s.heads / s.kvHeads
     out.zero()
+    probs.zero()
     pool.run { ith, nth in
         for h in ThreadPool.chunk(s.heads, ith, nth) {
             let kvh = h / group

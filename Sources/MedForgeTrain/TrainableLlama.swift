@@ -139,23 +139,23 @@ public final class TrainableLlama: TrainableModel {
         func run(_ p: Projection, _ input: Mat, _ out: Mat) {
             if let s = p.forward(input, out, dropoutSeed: dropoutSeed, pool: pool) { saved[p.kind] = s }
         }
-        let xn1 = Mat(T, d); var inv1: [Float] = []
+        let xn1 = Mat(uninitialized: T, d); var inv1: [Float] = []
         rmsNormForward(x, b.attnNorm, eps: shape.eps, xn1, invRMS: &inv1, pool: pool)
-        let q = Mat(T, qw), k = Mat(T, kw), v = Mat(T, kw)
+        let q = Mat(uninitialized: T, qw), k = Mat(uninitialized: T, kw), v = Mat(uninitialized: T, kw)
         run(b.q, xn1, q); run(b.k, xn1, k); run(b.v, xn1, v)
         rope.apply(q, heads: shape.heads, stride: shape.headDim)
         rope.apply(k, heads: shape.kvHeads, stride: shape.headDim)
-        let probs = Mat(shape.heads, T * T), att = Mat(T, qw)
+        let probs = Mat(uninitialized: shape.heads, T * T), att = Mat(uninitialized: T, qw)
         attentionForward(q, k, v, attentionShape, att, probs: probs, pool: pool)
-        let h = Mat(T, d)
+        let h = Mat(uninitialized: T, d)
         run(b.o, att, h)
         h.add(x)
-        let xn2 = Mat(T, d); var inv2: [Float] = []
+        let xn2 = Mat(uninitialized: T, d); var inv2: [Float] = []
         rmsNormForward(h, b.ffnNorm, eps: shape.eps, xn2, invRMS: &inv2, pool: pool)
-        let g = Mat(T, shape.hidden), u = Mat(T, shape.hidden), act = Mat(T, shape.hidden)
+        let g = Mat(uninitialized: T, shape.hidden), u = Mat(uninitialized: T, shape.hidden), act = Mat(uninitialized: T, shape.hidden)
         run(b.gate, xn2, g); run(b.up, xn2, u)
         swigluForward(g, u, act, pool: pool)
-        let out = Mat(T, d)
+        let out = Mat(uninitialized: T, d)
         run(b.down, act, out)
         out.add(h)
         return (out, BlockTape(x: x, xn1: xn1, inv1: inv1, q: q, k: k, v: v, probs: probs, att: att, h: h,
