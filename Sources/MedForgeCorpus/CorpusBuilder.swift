@@ -230,8 +230,8 @@ public final class CorpusBuilder {
         let data = try JSONEncoder().encode(checkpoint)
         let tmp = checkpointPath + ".tmp"
         try data.write(to: URL(fileURLWithPath: tmp))
-        if FileManager.default.fileExists(atPath: checkpointPath) { try FileManager.default.removeItem(atPath: checkpointPath) }
-        try FileManager.default.moveItem(atPath: tmp, toPath: checkpointPath)
+        // rename(2) replaces the old checkpoint atomically: a kill leaves the old one or the new one, never none.
+        guard rename(tmp, checkpointPath) == 0 else { throw CorpusError.unreadable(path: checkpointPath, reason: "cannot replace checkpoint") }
     }
 
     func writeCard() throws {
