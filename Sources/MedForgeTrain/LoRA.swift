@@ -146,9 +146,10 @@ final class Projection {
         return Saved(mask: mask, dropped: dropped, ax: ax)
     }
 
-    /// Accumulates the adapter gradients and, when `dx` is given, dx (T, in) += dy W + s * (dy B A) masked.
-    func backward(_ x: Mat, _ saved: Saved?, _ dy: Mat, _ dx: Mat?, pool: ThreadPool) {
-        if let dx { frozenLinearBackwardInput(weight, dy, dx, pool: pool, precision: precision) }
+    /// Accumulates the adapter gradients and, when `dx` is given, dx (T, in) += dy W + s * (dy B A) masked
+    /// (with `overwrite`, dx = ... : its previous contents are ignored, so it need not be zeroed first).
+    func backward(_ x: Mat, _ saved: Saved?, _ dy: Mat, _ dx: Mat?, pool: ThreadPool, overwrite: Bool = false) {
+        if let dx { frozenLinearBackwardInput(weight, dy, dx, pool: pool, precision: precision, overwrite: overwrite) }
         guard let lora, let saved else { return }
         let input = saved.dropped ?? x
         // dB (out, r) += s dy^T (A x);  d(Ax) (T, r) = s dy B;  dA (r, in) += d(Ax)^T x_dropped

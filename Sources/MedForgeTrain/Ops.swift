@@ -20,16 +20,23 @@ func frozenLinearForward(_ w: WeightMatrix, _ x: Mat, _ y: Mat, pool: ThreadPool
 /// The tile is consumed in column blocks that stay in cache while every position's gradient row passes over them.
 /// With `.bf16` each tile goes through the bf16 GEMM (dy and the tile rounded to bf16, float32 accumulation) with
 /// 256-row tiles: dx is read and written once per tile, so deeper tiles cut its memory traffic.
-func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool, precision: MatmulPrecision = .fp32) {
+/// With `overwrite`, dx's previous contents are replaced instead of added to.
+func frozenLinearBackwardInput(_ w: WeightMatrix, _ dy: Mat, _ dx: Mat, pool: ThreadPool, precision: MatmulPrecision = .fp32,
+                               overwrite: Bool = false) {
     precondition(dy.cols == w.rows && dx.cols == w.cols && dx.rows == dy.rows)
     let T = dy.rows, inDim = w.cols, outDim = w.rows
     if precision == .int8, w.type.blockSize > 1, let wt = w.transposedInt8() {
-        let tmp = Mat(T, inDim)
-        if wt.multiplyByW(dy.p, batch: T, tmp.p, pool: pool) {
-            dx.add(tmp)
-            return
+        if overwrite {
+            if wt.multiplyByW(dy.p, batch: T, dx.p, pool: pool) { return }
+        } else {
+            let tmp = Mat(uninitialized: T, inDim)
+            if wt.multiplyByW(dy.p, batch: T, tmp.p, pool: pool) {
+                dx.add(tmp)
+                return
+            }
         }
     }
+    if overwrite { dx.zero() }
     let tileRows = precision == .fp32 ? 64 : 256, blockCols = 256
     let partials = (1..<pool.threads).map { _ in Mat(T, inDim) }
     pool.run { ith, nth in
@@ -475,8 +482,7 @@ func headLossAndBackward(_ x: Mat, norm: [Float], eps: Float, output: WeightMatr
             }
         }
         loss += partial.reduce(0, +)
-        dv.zero()
-        frozenLinearBackwardInput(output, lv, dv, pool: pool, precision: precision)
+        frozenLinearBackwardInput(output, lv, dv, pool: pool, precision: precision, overwrite: true)
         for (j, t) in rows.enumerated() { dxn.row(t).update(from: dv.row(j), count: dim) }
         at += n
     }

@@ -95,8 +95,8 @@ final class SwiGLUProjections {
 
     /// dOut (T, dim) -> dx (T, dim) accumulated into `dx`.
     func backward(_ tp: Tape, _ dOut: Mat, _ dx: Mat, pool: ThreadPool) {
-        let dAct = Mat(dOut.rows, gate.outDim)
-        down.backward(tp.act, tp.saved[2], dOut, dAct, pool: pool)
+        let dAct = Mat(uninitialized: dOut.rows, gate.outDim)
+        down.backward(tp.act, tp.saved[2], dOut, dAct, pool: pool, overwrite: true)
         let dg = Mat(dOut.rows, gate.outDim), du = Mat(dOut.rows, gate.outDim)
         swigluBackward(tp.g, tp.u, dAct, dg, du, pool: pool)
         gate.backward(tp.x, tp.saved[0], dg, dx, pool: pool)

@@ -166,24 +166,24 @@ public final class TrainableLlama: TrainableModel {
     func blockBackward(_ b: Block, _ tp: BlockTape, _ dOut: Mat, rope: RoPETables, needInput: Bool) -> Mat? {
         let T = dOut.rows, d = shape.dim
         // FFN: out = h + down(swiglu(gate(xn2), up(xn2)))
-        let dAct = Mat(T, shape.hidden)
-        b.down.backward(tp.act, tp.saved[.down_proj], dOut, dAct, pool: pool)
+        let dAct = Mat(uninitialized: T, shape.hidden)
+        b.down.backward(tp.act, tp.saved[.down_proj], dOut, dAct, pool: pool, overwrite: true)
         let dg = Mat(T, shape.hidden), du = Mat(T, shape.hidden)
         swigluBackward(tp.g, tp.u, dAct, dg, du, pool: pool)
-        let dxn2 = Mat(T, d)
-        b.gate.backward(tp.xn2, tp.saved[.gate_proj], dg, dxn2, pool: pool)
+        let dxn2 = Mat(uninitialized: T, d)
+        b.gate.backward(tp.xn2, tp.saved[.gate_proj], dg, dxn2, pool: pool, overwrite: true)
         b.up.backward(tp.xn2, tp.saved[.up_proj], du, dxn2, pool: pool)
         let dh = dOut.copy()
         rmsNormBackward(tp.h, b.ffnNorm, invRMS: tp.inv2, dxn2, dh, pool: pool)
         // Attention: h = x + o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1)))
-        let dAtt = Mat(T, shape.heads * shape.headDim)
-        b.o.backward(tp.att, tp.saved[.o_proj], dh, dAtt, pool: pool)
+        let dAtt = Mat(uninitialized: T, shape.heads * shape.headDim)
+        b.o.backward(tp.att, tp.saved[.o_proj], dh, dAtt, pool: pool, overwrite: true)
         let dq = Mat(T, tp.q.cols), dk = Mat(T, tp.k.cols), dv = Mat(T, tp.v.cols)
         attentionBackward(tp.q, tp.k, tp.v, attentionShape, probs: tp.probs, dAtt, dq, dk, dv, pool: pool)
         rope.apply(dq, heads: shape.heads, stride: shape.headDim, inverse: true)
         rope.apply(dk, heads: shape.kvHeads, stride: shape.headDim, inverse: true)
-        let dxn1: Mat? = needInput ? Mat(T, d) : nil
-        b.q.backward(tp.xn1, tp.saved[.q_proj], dq, dxn1, pool: pool)
+        let dxn1: Mat? = needInput ? Mat(uninitialized: T, d) : nil
+        b.q.backward(tp.xn1, tp.saved[.q_proj], dq, dxn1, pool: pool, overwrite: true)
         b.k.backward(tp.xn1, tp.saved[.k_proj], dk, dxn1, pool: pool)
         b.v.backward(tp.xn1, tp.saved[.v_proj], dv, dxn1, pool: pool)
         guard let dxn1 else { return nil }
