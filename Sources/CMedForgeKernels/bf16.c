@@ -113,14 +113,41 @@ micro(const uint32_t *pa, int64_t kp, const uint16_t *pb, int np, int rows, int6
     }
 }
 
+// 8 rows x 16 columns (one panel) of c += scale * a @ b: eight independent accumulator chains, for the n <= 16
+// products (x A^T of a LoRA adapter) where the 4-row tile would leave `vdpbf16ps` waiting on its latency.
+BF16_TARGET static inline void
+micro8(const uint32_t *pa, int64_t kp, const uint16_t *pb, int rows, int64_t ncLast, float *c, int64_t ldc, float scale) {
+    __m512 acc[8];
+    for (int r = 0; r < 8; r++) acc[r] = _mm512_setzero_ps();
+    for (int64_t p = 0; p < kp; p++) {
+        __m512bh bv = (__m512bh)_mm512_loadu_si512(pb + p * 32);
+        for (int r = 0; r < 8; r++)
+            acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)_mm512_set1_epi32((int)pa[r * kp + p]), bv);
+    }
+    __m512 s = _mm512_set1_ps(scale);
+    __mmask16 mask = ncLast < 16 ? (__mmask16)((1u << ncLast) - 1) : 0xffff;
+    for (int r = 0; r < rows; r++) {
+        float *o = c + r * ldc;
+        __m512 cur = _mm512_maskz_loadu_ps(mask, o);
+        _mm512_mask_storeu_ps(o, mask, _mm512_fmadd_ps(s, acc[r], cur));
+    }
+}
+
 BF16_TARGET static void gemm_bf16_avx512(int64_t m, int64_t n, int64_t k, const float *a, int64_t lda,
                                          const float *b, int64_t ldb, float *c, int64_t ldc, float scale) {
-    int64_t kp = (k + 1) / 2, panels = (n + 15) / 16, mp = (m + 3) / 4 * 4;
+    int64_t kp = (k + 1) / 2, panels = (n + 15) / 16, mp = (m + 7) / 8 * 8;
     uint16_t *pb = aligned_alloc(64, (size_t)(panels * kp * 64));
     uint16_t *pa = aligned_alloc(64, (size_t)((mp * kp * 4 + 63) / 64 * 64));
     pack_b(n, k, b, ldb, pb, kp);
     pack_a(m, mp, k, a, lda, pa, kp);
     const uint32_t *pa32 = (const uint32_t *)pa;
+    if (panels == 1) {
+        for (int64_t i = 0; i < m; i += 8)
+            micro8(pa32 + i * kp, kp, pb, m - i < 8 ? (int)(m - i) : 8, n, c + i * ldc, ldc, scale);
+        free(pb);
+        free(pa);
+        return;
+    }
     for (int64_t q0 = 0; q0 < panels; q0 += 4) {
         int np = panels - q0 < 4 ? (int)(panels - q0) : 4;
         int64_t ncLast = n - (q0 + np - 1) * 16;
