@@ -197,3 +197,89 @@ public struct TrainRNG: RandomNumberGenerator, Codable, Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+// MARK: Projections that read the same input
+
+/// q/k/v (and gate/up) read the same x. Their adapters' A matrices are stacked into one (R, in), R the sum of
+/// the ranks, so x A^T, dA = d(Ax)^T x and dx += d(Ax) A each make one pass over x or dx instead of one per
+/// projection. With dropout on, each adapter draws its own mask, so the projections run one by one.
+enum SharedInput {
+    /// ys[i] = ps[i](x); returns each projection's saved state for `backward`.
+    static func forward(_ ps: [Projection], _ x: Mat, _ ys: [Mat], dropoutSeed: UInt64?, pool: ThreadPool) -> [Projection.Saved?] {
+        let adapted = ps.indices.filter { ps[$0].lora != nil }
+        if adapted.count < 2 || (dropoutSeed != nil && adapted.contains { ps[$0].lora!.dropout > 0 }) {
+            return ps.indices.map { ps[$0].forward(x, ys[$0], dropoutSeed: dropoutSeed, pool: pool) }
+        }
+        var saved = [Projection.Saved?](repeating: nil, count: ps.count)
+        for (i, p) in ps.enumerated() {
+            frozenLinearForward(p.weight, x, ys[i], pool: pool)
+            if let bias = p.bias { for t in 0..<ys[i].rows { let r = ys[i].row(t); for j in 0..<p.outDim { r[j] += bias[j] } } }
+        }
+        let precision = ps[adapted[0]].precision
+        let stacked = stackA(adapted.map { ps[$0].lora! })
+        let axAll = Mat(uninitialized: x.rows, stacked.rows)
+        matmulNT(x, stacked, axAll, pool: pool, precision: precision)          // (T, R) = x A_all^T
+        var c0 = 0
+        for i in adapted {
+            let lora = ps[i].lora!, r = lora.rank
+            let ax = Mat(uninitialized: x.rows, r)
+            for t in 0..<x.rows { ax.row(t).update(from: axAll.row(t) + c0, count: r) }
+            matmulNT(ax, lora.b.value, ys[i], accumulate: true, scale: lora.scale, pool: pool, precision: precision)
+            saved[i] = Projection.Saved(mask: nil, dropped: nil, ax: ax)
+            c0 += r
+        }
+        return saved
+    }
+
+    /// Adds each adapter's gradients; dx (T, in) = (or +=, without `overwrite`) sum_i of projection i's x-gradient.
+    static func backward(_ ps: [Projection], _ x: Mat, _ saved: [Projection.Saved?], _ dys: [Mat], _ dx: Mat?,
+                         pool: ThreadPool, overwrite: Bool = false) {
+        let adapted = ps.indices.filter { ps[$0].lora != nil && saved[$0] != nil }
+        if adapted.count < 2 || adapted.contains(where: { saved[$0]!.mask != nil }) {
+            for i in ps.indices { ps[i].backward(x, saved[i], dys[i], dx, pool: pool, overwrite: overwrite && i == 0) }
+            return
+        }
+        if let dx { for i in ps.indices { frozenLinearBackwardInput(ps[i].weight, dys[i], dx, pool: pool, precision: ps[i].precision,
+                                                                     overwrite: overwrite && i == 0) } }
+        let precision = ps[adapted[0]].precision
+        let loras = adapted.map { ps[$0].lora! }
+        let R = loras.reduce(0) { $0 + $1.rank }
+        let daxAll = Mat(uninitialized: x.rows, R)
+        var c0 = 0
+        for i in adapted {
+            let p = ps[i], lora = p.lora!, r = lora.rank, dy = dys[i], ax = saved[i]!.ax
+            // dB^T (r, out) = s (Ax)^T dy
+            let dbT = Mat(uninitialized: r, p.outDim)
+            matmulNN(ax.transposed(), dy, dbT, scale: lora.scale, pool: pool, precision: precision)
+            let gb = lora.b.grad
+            for o in 0..<p.outDim { let g = gb.row(o); for j in 0..<r { g[j] += dbT.p[j * p.outDim + o] } }
+            // d(Ax) (T, r) = s dy B, into its columns of d(Ax)_all
+            let dax = Mat(uninitialized: x.rows, r)
+            matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool, precision: precision)
+            for t in 0..<x.rows { (daxAll.row(t) + c0).update(from: dax.row(t), count: r) }
+            c0 += r
+        }
+        // dA_all (R, in) = d(Ax)_all^T x, split into the adapters' gradients
+        let dA = Mat(uninitialized: R, x.cols)
+        matmulTN(daxAll, x, dA, pool: pool, precision: precision)
+        var r0 = 0
+        for lora in loras {
+            lora.a.grad.add(Mat(rowsOf: dA, r0..<(r0 + lora.rank)))
+            r0 += lora.rank
+        }
+        // dx += d(Ax)_all A_all
+        if let dx { matmulNN(daxAll, stackA(loras), dx, accumulate: true, pool: pool, precision: precision) }
+    }
+
+    /// The adapters' A matrices one under another: (sum of ranks, in).
+    static func stackA(_ loras: [LoRAAdapter]) -> Mat {
+        let cols = loras[0].a.value.cols
+        let m = Mat(uninitialized: loras.reduce(0) { $0 + $1.rank }, cols)
+        var r0 = 0
+        for l in loras {
+            (m.p + r0 * cols).update(from: l.a.value.p, count: l.a.value.count)
+            r0 += l.rank
+        }
+        return m
+    }
+}

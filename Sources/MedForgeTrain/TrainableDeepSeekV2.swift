@@ -86,8 +86,8 @@ final class SwiGLUProjections {
     func forward(_ x: Mat, dropoutSeed: UInt64?, pool: ThreadPool) -> (Mat, Tape) {
         let f = gate.outDim
         let g = Mat(x.rows, f), u = Mat(x.rows, f), act = Mat(x.rows, f), out = Mat(x.rows, down.outDim)
-        let sg = gate.forward(x, g, dropoutSeed: dropoutSeed, pool: pool)
-        let su = up.forward(x, u, dropoutSeed: dropoutSeed, pool: pool)
+        let sgu = SharedInput.forward([gate, up], x, [g, u], dropoutSeed: dropoutSeed, pool: pool)
+        let sg = sgu[0], su = sgu[1]
         swigluForward(g, u, act, pool: pool)
         let sd = down.forward(act, out, dropoutSeed: dropoutSeed, pool: pool)
         return (out, Tape(x: x, g: g, u: u, act: act, saved: [sg, su, sd]))
@@ -99,8 +99,7 @@ final class SwiGLUProjections {
         down.backward(tp.act, tp.saved[2], dOut, dAct, pool: pool, overwrite: true)
         let dg = Mat(dOut.rows, gate.outDim), du = Mat(dOut.rows, gate.outDim)
         swigluBackward(tp.g, tp.u, dAct, dg, du, pool: pool)
-        gate.backward(tp.x, tp.saved[0], dg, dx, pool: pool)
-        up.backward(tp.x, tp.saved[1], du, dx, pool: pool)
+        SharedInput.backward([gate, up], tp.x, [tp.saved[0], tp.saved[1]], [dg, du], dx, pool: pool)
     }
 }
 

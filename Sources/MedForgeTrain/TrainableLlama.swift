@@ -142,7 +142,8 @@ public final class TrainableLlama: TrainableModel {
         let xn1 = Mat(uninitialized: T, d); var inv1: [Float] = []
         rmsNormForward(x, b.attnNorm, eps: shape.eps, xn1, invRMS: &inv1, pool: pool)
         let q = Mat(uninitialized: T, qw), k = Mat(uninitialized: T, kw), v = Mat(uninitialized: T, kw)
-        run(b.q, xn1, q); run(b.k, xn1, k); run(b.v, xn1, v)
+        let sqkv = SharedInput.forward([b.q, b.k, b.v], xn1, [q, k, v], dropoutSeed: dropoutSeed, pool: pool)
+        for (p, s) in zip([b.q, b.k, b.v], sqkv) { if let s { saved[p.kind] = s } }
         rope.apply(q, heads: shape.heads, stride: shape.headDim)
         rope.apply(k, heads: shape.kvHeads, stride: shape.headDim)
         let probs = Mat(uninitialized: shape.heads, T * T), att = Mat(uninitialized: T, qw)
@@ -153,7 +154,8 @@ public final class TrainableLlama: TrainableModel {
         let xn2 = Mat(uninitialized: T, d); var inv2: [Float] = []
         rmsNormForward(h, b.ffnNorm, eps: shape.eps, xn2, invRMS: &inv2, pool: pool)
         let g = Mat(uninitialized: T, shape.hidden), u = Mat(uninitialized: T, shape.hidden), act = Mat(uninitialized: T, shape.hidden)
-        run(b.gate, xn2, g); run(b.up, xn2, u)
+        let sgu = SharedInput.forward([b.gate, b.up], xn2, [g, u], dropoutSeed: dropoutSeed, pool: pool)
+        for (p, s) in zip([b.gate, b.up], sgu) { if let s { saved[p.kind] = s } }
         swigluForward(g, u, act, pool: pool)
         let out = Mat(uninitialized: T, d)
         run(b.down, act, out)
@@ -171,8 +173,8 @@ public final class TrainableLlama: TrainableModel {
         let dg = Mat(T, shape.hidden), du = Mat(T, shape.hidden)
         swigluBackward(tp.g, tp.u, dAct, dg, du, pool: pool)
         let dxn2 = Mat(uninitialized: T, d)
-        b.gate.backward(tp.xn2, tp.saved[.gate_proj], dg, dxn2, pool: pool, overwrite: true)
-        b.up.backward(tp.xn2, tp.saved[.up_proj], du, dxn2, pool: pool)
+        SharedInput.backward([b.gate, b.up], tp.xn2, [tp.saved[.gate_proj], tp.saved[.up_proj]], [dg, du], dxn2, pool: pool,
+                             overwrite: true)
         let dh = dOut.copy()
         rmsNormBackward(tp.h, b.ffnNorm, invRMS: tp.inv2, dxn2, dh, pool: pool)
         // Attention: h = x + o(attn(rope(q(xn1)), rope(k(xn1)), v(xn1)))
@@ -183,9 +185,8 @@ public final class TrainableLlama: TrainableModel {
         rope.apply(dq, heads: shape.heads, stride: shape.headDim, inverse: true)
         rope.apply(dk, heads: shape.kvHeads, stride: shape.headDim, inverse: true)
         let dxn1: Mat? = needInput ? Mat(uninitialized: T, d) : nil
-        b.q.backward(tp.xn1, tp.saved[.q_proj], dq, dxn1, pool: pool, overwrite: true)
-        b.k.backward(tp.xn1, tp.saved[.k_proj], dk, dxn1, pool: pool)
-        b.v.backward(tp.xn1, tp.saved[.v_proj], dv, dxn1, pool: pool)
+        SharedInput.backward([b.q, b.k, b.v], tp.xn1, [tp.saved[.q_proj], tp.saved[.k_proj], tp.saved[.v_proj]], [dq, dk, dv], dxn1,
+                             pool: pool, overwrite: true)
         guard let dxn1 else { return nil }
         rmsNormBackward(tp.x, b.attnNorm, invRMS: tp.inv1, dxn1, dh, pool: pool)
         return dh
