@@ -7,7 +7,8 @@
 
     python3 scripts/train_bench_vs_pytorch.py MEDFORGE_BINARY DATA.jsonl TOKENIZER --arch deepseek2 [--hidden 512 --layers 8
         --heads 8 --kv-lora-rank 128 --qk-nope 64 --qk-rope 32 --v-head 64 --experts 16 --shared-experts 1 --top-k 2
-        --moe-ffn 1024 --first-dense 0 --ffn 3072 --vocab 129280 --batch 4 --seq 256 --rank 16 --steps 8 --threads 2] [modes]
+        --moe-ffn 1024 --first-dense 0 --ffn 3072 --vocab 129280 --batch 4 --seq 256 --rank 16 --steps 8 --threads 2]
+        [--torch-experts modulelist|fused] [modes]
 
 qwen2. The issue's shape (Qwen2.5-0.5B): --hidden 896 --layers 24 --heads 14 --kv-heads 2 --ffn 4864 --vocab 151936
 --batch 4 --seq 256 --rank 16, with a tokenizer of at most --vocab tokens (e.g. the DeepSeek-V3 tokenizer.json).
@@ -30,10 +31,20 @@ Writes a random-weight GGUF of --arch (F32 and/or Q8_0 copies; --vocab rows, whi
 data), then trains LoRA (rank r, alpha 2r, AdamW, batch x seq tokens per step) with `medforge finetune` (F32 or Q8_0
 base, --precision fp32/bf16/int8) and with transformers + PEFT on the same shape (random weights of their own: only
 speed and memory are compared): fp32, bf16 autocast, and bf16base (base weights in bf16 plus autocast, PyTorch's
-fastest CPU setting), each in its own process under /usr/bin/time for the peak RSS. In transformers 5 the routed
-experts are fused 3-D parameters (mlp.experts.gate_up_proj, mlp.experts.down_proj) that PEFT adapts through
-target_parameters: gate_up_proj at rank 2r and alpha 4r (what PEFT itself makes of a gate_proj + up_proj request, so
-PEFT trains more LoRA parameters than MedForge's separate gate and up adapters), down_proj at rank r.
+fastest CPU setting), each in its own process under /usr/bin/time for the peak RSS.
+deepseek2 on the PyTorch side: transformers' DeepseekV2ForCausalLM (its MLA attention, router, shared expert and dense
+layers) with, by default (--torch-experts modulelist), each MoE layer's routed experts replaced after construction by
+DeepSeek's own layout from modeling_deepseek.py: an nn.ModuleList of per-expert MLPs with separate gate_proj, up_proj
+and down_proj nn.Linear modules (taking over the fused weights; same routing, each expert computed on its routed tokens
+only, index_select / index_add_ as in transformers' loop). PEFT then adapts them through plain target_modules as a
+PEFT user fine-tuning DeepSeek-V2 does, with the same adapters as MedForge (equal trainable parameter counts).
+--torch-experts fused keeps transformers 5's fused 3-D expert parameters (mlp.experts.gate_up_proj,
+mlp.experts.down_proj), which PEFT can only adapt through target_parameters (ParamWrapper, which rebuilds each full
+expert weight W + BA every forward): gate_up_proj at rank 2r and alpha 4r (what PEFT itself makes of a gate_proj +
+up_proj request, so PEFT trains more LoRA parameters than MedForge's separate gate and up adapters), down_proj at rank r.
+The fused path is nevertheless the faster one here (transformers runs it as grouped_mm; the per-expert modules issue
+about three times as many smaller ops, which a loaded 2-core machine punishes): bf16base at the default shape measured
+44 tokens/s fused vs 30.5 modulelist (load average 3-4), so report both.
 Reports the median tokens/s of the steps after the first two, the trainable LoRA parameters of both sides (by
 projection) and, for each MedForge mode, the speed and memory ratios against every PyTorch mode.
 Run it on a quiet machine: a second busy process slows 2-thread runs several-fold.
@@ -138,6 +149,42 @@ def medforge_lora_params(out_dir):
             groups[g] = groups.get(g, 0) + math.prod(v["shape"])
     return {"total": sum(groups.values()), "by_projection": groups}
 
+def modulelist_experts(moe, config):
+    """DeepSeek's own routed-expert layout (modeling_deepseek.py), the one PEFT users fine-tune with standard LoRA:
+    an nn.ModuleList of per-expert MLPs with separate gate_proj/up_proj/down_proj nn.Linear modules, each computed on
+    its routed tokens only (index_select / index_add_, as transformers' eager loop). It replaces a transformers
+    DeepseekV2Moe's fused experts and takes over their weights, so routing (transformers' router), the shared expert
+    and the output are unchanged; only the experts' parameter layout differs."""
+    import torch
+    from torch import nn
+    from transformers.models.deepseek_v2.modeling_deepseek_v2 import DeepseekV2MLP
+
+    class ModuleListExperts(nn.ModuleList):
+        def forward(self, hidden_states, top_k_index, top_k_weights):
+            final = torch.zeros_like(hidden_states)
+            with torch.no_grad():   # one sort and one host sync for the whole layer
+                order = top_k_index.reshape(-1).argsort(stable=True)
+                counts = torch.bincount(top_k_index.reshape(-1), minlength=len(self)).tolist()
+            tokens = order // top_k_index.shape[1]
+            weights = top_k_weights.reshape(-1)[order]
+            start = 0
+            for expert, n in zip(self, counts):
+                if n == 0:
+                    continue
+                idx, w = tokens[start:start + n], weights[start:start + n]
+                start += n
+                y = expert(hidden_states.index_select(0, idx)) * w[:, None]
+                final.index_add_(0, idx, y.to(final.dtype))
+            return final
+
+    fused, F = moe.experts, config.moe_intermediate_size
+    experts = ModuleListExperts(DeepseekV2MLP(config, intermediate_size=F) for _ in range(fused.num_experts))
+    with torch.no_grad():
+        for e, m in enumerate(experts):
+            m.gate_proj.weight.copy_(fused.gate_up_proj[e, :F]); m.up_proj.weight.copy_(fused.gate_up_proj[e, F:])
+            m.down_proj.weight.copy_(fused.down_proj[e])
+    moe.experts = experts
+
 def torch_model(a):
     """The transformers model of --arch and its PEFT LoraConfig arguments."""
     import torch
@@ -147,10 +194,11 @@ def torch_model(a):
                           num_attention_heads=a.heads, num_key_value_heads=a.kv_heads, tie_word_embeddings=False)
         return Qwen2ForCausalLM(cfg), {"target_modules": ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]}
     from transformers import DeepseekV2Config, DeepseekV2ForCausalLM
+    from transformers.models.deepseek_v2.modeling_deepseek_v2 import DeepseekV2Moe
     import peft.utils.transformers_weight_conversion as conversion
     # PEFT's v4 -> v5 MoE conversion would turn gate_proj/up_proj/down_proj targets into the fused expert parameters
-    # and drop them from target_modules, leaving the shared experts and dense layers without LoRA; the experts are
-    # targeted explicitly below instead.
+    # and drop them from target_modules, leaving the shared experts and dense layers without LoRA (and, with
+    # --torch-experts modulelist, targeting parameters that no longer exist); the experts are targeted explicitly below.
     conversion.convert_peft_config_for_transformers = lambda *args, **kwargs: None
     cfg = DeepseekV2Config(vocab_size=a.vocab, hidden_size=a.hidden, intermediate_size=a.ffn, moe_intermediate_size=a.moe_ffn,
                            num_hidden_layers=a.layers, num_attention_heads=a.heads, num_key_value_heads=a.heads,
@@ -159,9 +207,16 @@ def torch_model(a):
                            num_experts_per_tok=a.top_k, first_k_dense_replace=a.first_dense, topk_method="greedy",
                            norm_topk_prob=False, routed_scaling_factor=1.0, rms_norm_eps=1e-6, max_position_embeddings=4096,
                            rope_parameters={"rope_type": "default", "rope_theta": 10000.0}, tie_word_embeddings=False)
+    model = DeepseekV2ForCausalLM(cfg)
+    targets = ["q_proj", "kv_a_proj_with_mqa", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    if a.torch_experts == "modulelist":
+        for layer in model.model.layers:
+            if isinstance(layer.mlp, DeepseekV2Moe):
+                modulelist_experts(layer.mlp, cfg)
+        return model, {"target_modules": targets}
     fused = r".*\.gate_up_proj"
-    return DeepseekV2ForCausalLM(cfg), {
-        "target_modules": ["q_proj", "kv_a_proj_with_mqa", "o_proj", "gate_proj", "up_proj", "down_proj"],
+    return model, {
+        "target_modules": targets,
         "target_parameters": ["mlp.experts.gate_up_proj", "mlp.experts.down_proj"],
         "rank_pattern": {fused: 2 * a.rank}, "alpha_pattern": {fused: 4 * a.rank}}
 
@@ -203,7 +258,8 @@ def torch_worker(a, mode):
         rates.append(a.batch * a.seq / (time.perf_counter() - t0))
     info = {"lora": peft_lora_params(model), "tensors_with_gradient": f"{with_grad}/{len(trainable)}"}
     if a.arch == "deepseek2":
-        info["experts_implementation"] = model.config._experts_implementation
+        info["experts_implementation"] = ("modulelist" if a.torch_experts == "modulelist"
+                                          else "fused, " + str(model.config._experts_implementation))
     print(json.dumps({"rates": rates, **info}))
 
 def main():
@@ -217,6 +273,8 @@ def main():
     ap.add_argument("--torch-worker", choices=["fp32", "bf16", "bf16base"])
     ap.add_argument("--medforge-modes", default="F32,Q8_0,Q8_0:bf16,Q8_0:int8")
     ap.add_argument("--torch-modes", default="fp32,bf16,bf16base")
+    ap.add_argument("--torch-experts", choices=["modulelist", "fused"], default="modulelist",
+                    help="deepseek2: PyTorch's routed experts as per-expert nn.Linear modules or transformers' fused parameters")
     a = ap.parse_args()
     for k, v in ARCH_DEFAULTS[a.arch].items():
         if getattr(a, k) is None:
@@ -229,6 +287,7 @@ def main():
     shape = ["--arch", a.arch]
     for k in list(ARCH_DEFAULTS["qwen2"]) + [k for k, _ in FIXED_DEFAULTS]:
         shape += ["--" + k, str(getattr(a, k.replace("-", "_")))]
+    shape += ["--torch-experts", a.torch_experts]
     results = {"shape": vars(a), "lora": {}}
     med = lambda r: statistics.median(r[2:] if len(r) > 3 else r)
     targets = ["--lora-targets", MEDFORGE_DEEPSEEK2_TARGETS] if a.arch == "deepseek2" else []
@@ -254,6 +313,10 @@ def main():
         if "experts_implementation" in r:
             results["lora"]["pytorch_experts_implementation"] = r["experts_implementation"]
     print(json.dumps(results, indent=1))
+    mf, pt = results["lora"].get("medforge"), results["lora"].get("pytorch_peft")
+    if mf and pt:
+        print(f"\nTrainable LoRA parameters: MedForge {mf['total']:,}, PyTorch+PEFT {pt['total']:,} "
+              f"({'equal' if mf['total'] == pt['total'] else 'differ'})")
     print("\nMedForge / PyTorch+PEFT (speed x, memory x):")
     for mk, mv in results.items():
         if not mk.startswith("medforge_"): continue
