@@ -205,7 +205,15 @@ def main():
         probes = sorted(r["machine_read_bytes_per_s"] for r in mf_runs if r and r.get("machine_read_bytes_per_s"))
         machine_gbs = probes[len(probes) // 2] / 1e9 if probes else args.machine_gbs
         mf_share = (mf_tg * best(mf_runs, "weight_bytes_per_token") / 1e9 / machine_gbs) if mf_tg and best(mf_runs, "weight_bytes_per_token") else best(mf_runs, "tg_bandwidth_share")
+        # each rep runs llama.cpp and then medforge back to back: the ratio within a rep compares the two under the
+        # same host conditions, so its median is steadier than the ratio of bests when the host's bandwidth drifts
+        pairs = [(m["tg_tokens_per_s"] / l["tg_tokens_per_s"], m["pp_tokens_per_s"] / l["pp_tokens_per_s"])
+                 for l, m in zip(lc_runs, mf_runs) if l.get("tg_tokens_per_s") and m.get("tg_tokens_per_s")]
+        tg_pairs, pp_pairs = sorted(p[0] for p in pairs), sorted(p[1] for p in pairs)
+        med = lambda v: (v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2) if v else None
         results.append(dict(file=path.name, reference=reference, bytes_per_token=bpt, llamacpp_pp=lc_pp, llamacpp_tg=lc_tg,
+                            tg_ratio_per_rep=[p[0] for p in pairs], pp_ratio_per_rep=[p[1] for p in pairs],
+                            tg_ratio_median_of_reps=med(tg_pairs), pp_ratio_median_of_reps=med(pp_pairs),
                             llamacpp_tg_gbs=lc_gbs, llamacpp_tg_share=lc_gbs / machine_gbs,
                             machine_gbs=machine_gbs,
                             medforge_pp=mf_pp, medforge_tg=mf_tg, medforge_tg_share=mf_share,
@@ -223,6 +231,10 @@ def main():
         print(f"{r['file']:28s} {fmt(r['llamacpp_pp']):>12s} {fmt(r['llamacpp_tg']):>7s} {fmt(r['llamacpp_tg_gbs']):>8s} "
               f"{fmt(r['llamacpp_tg_share'], '.0%'):>6s} | {fmt(r['medforge_pp']):>11s} {fmt(r['medforge_tg']):>7s} "
               f"{fmt(r['medforge_tg_share'], '.0%'):>6s} | {fmt(r['pp_ratio'], '.2f'):>6s} {fmt(r['tg_ratio'], '.2f'):>6s}")
+        if r["tg_ratio_per_rep"]:
+            print(f"    per rep (medforge / llama.cpp, back to back): tg " + " ".join(f"{x:.2f}" for x in r["tg_ratio_per_rep"])
+                  + f" (median {r['tg_ratio_median_of_reps']:.2f}, min {min(r['tg_ratio_per_rep']):.2f}); pp "
+                  + " ".join(f"{x:.2f}" for x in r["pp_ratio_per_rep"]) + f" (median {r['pp_ratio_median_of_reps']:.2f})")
         if r["medforge_error"]:
             print(f"    medforge: {r['medforge_error']}")
     if args.json_out:
