@@ -146,6 +146,8 @@ public final class CorpusBuilder {
         }
         var out: [String: [String]] = [:]
         out["rejects.jsonl"] = rejects
+        var texts: [String] = []
+        texts.reserveCapacity(batch.count)
         for (record, (result, title)) in zip(batch, results) {
             checkpoint.stats.records += 1
             checkpoint.stats.perKind[record.kind, default: 0] += 1
@@ -164,13 +166,29 @@ public final class CorpusBuilder {
                     text += (text.isEmpty ? "" : "; ") + "\(column): \(value)"
                 }
             }
-            guard try dedup.admit(text) else { continue }
-            let split = isValidation(record.id) ? "validation.jsonl" : "train.jsonl"
+            texts.append(text)
+        }
+        // MinHash signatures, synonym copies and export lines on all cores; admission to the dedup index stays
+        // sequential, in input order, so the output is the same as a one-core run's.
+        let hasher = dedup
+        let prepared = parallelMap(Array(texts.indices)) { i -> (Deduplicator.Fingerprint, Bool, String, String?) in
+            let record = batch[i], text = texts[i], title = results[i].1
+            var augmented: String? = nil
+            if let syn = options.synonyms, options.augmentCopies > 0,
+               let aug = syn.augment(text, seed: SHA256.hash(Array(record.id.utf8)).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }) {
+                augmented = exportLine(record, text: aug, title: title?.text, augmented: true)
+            }
+            return (hasher.fingerprint(text), isValidation(record.id), exportLine(record, text: text, title: title?.text, augmented: false),
+                    augmented)
+        }
+        for (fingerprint, validation, line, augmented) in prepared {
+            guard try dedup.admit(fingerprint) else { continue }
+            let split = validation ? "validation.jsonl" : "train.jsonl"
             if split == "train.jsonl" { checkpoint.stats.train += 1 } else { checkpoint.stats.validation += 1 }
-            out[split, default: []].append(exportLine(record, text: text, title: title?.text, augmented: false))
-            if let syn = options.synonyms, options.augmentCopies > 0, let aug = syn.augment(text, seed: SHA256.hash(Array(record.id.utf8)).prefix(8).reduce(0) { $0 << 8 | UInt64($1) }) {
+            out[split, default: []].append(line)
+            if let augmented {
                 checkpoint.stats.augmented += 1
-                out[split, default: []].append(exportLine(record, text: aug, title: title?.text, augmented: true))
+                out[split, default: []].append(augmented)
             }
         }
         for (f, lines) in out where !lines.isEmpty {

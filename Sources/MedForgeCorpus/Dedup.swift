@@ -51,29 +51,45 @@ public struct Deduplicator {
     /// Forgets the duplicate counters (not the remembered texts), e.g. after re-reading outputs on resume.
     public mutating func resetCounts() { exactDuplicates = 0; nearDuplicates = 0 }
 
-    /// True if `text` is new (and remembers it); false for an exact or near duplicate of an earlier text.
-    public mutating func admit(_ text: String) throws -> Bool {
+    /// What `admit` needs of a text: its exact key, MinHash signature and LSH band keys. Pure, so a batch's
+    /// fingerprints can be computed on all cores before the texts are admitted one by one in order.
+    public struct Fingerprint: Sendable {
+        let key: (UInt64, UInt64)
+        let signature: [UInt32]
+        let bands: [UInt64]
+    }
+
+    public func fingerprint(_ text: String) -> Fingerprint {
         let h = SHA256.hash(Array(Deduplicator.normalise(text).joined(separator: " ").utf8))
         let key = (h[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, h[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-        if try index.containsExact(key) { exactDuplicates += 1; return false }
         let sig = signature(text)
         let rows = numHashes / bands
-        var bandKeys: [UInt64] = []
-        for b in 0..<bands {
+        let bandKeys = (0..<bands).map { b in
             // Deterministic across runs (unlike `Hasher`), so an on-disk index means the same thing after a restart.
             var k = mix(UInt64(b) &+ 0x5851_F42D_4C95_7F2D)
             for r in 0..<rows { k = mix(k ^ UInt64(sig[b * rows + r])) }
-            bandKeys.append(k)
+            return k
+        }
+        return Fingerprint(key: key, signature: sig, bands: bandKeys)
+    }
+
+    /// True if `text` is new (and remembers it); false for an exact or near duplicate of an earlier text.
+    public mutating func admit(_ text: String) throws -> Bool { try admit(fingerprint(text)) }
+
+    /// `admit` for a precomputed fingerprint.
+    public mutating func admit(_ fp: Fingerprint) throws -> Bool {
+        if try index.containsExact(fp.key) { exactDuplicates += 1; return false }
+        for k in fp.bands {
             var near = false
             try index.forEachSignature(inBand: k) { other in
-                let same = zip(sig, other).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
+                let same = zip(fp.signature, other).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) }
                 near = Double(same) / Double(numHashes) >= threshold
                 return !near
             }
             if near { nearDuplicates += 1; return false }
         }
-        try index.insertExact(key)
-        try index.insert(signature: sig, bands: bandKeys)
+        try index.insertExact(fp.key)
+        try index.insert(signature: fp.signature, bands: fp.bands)
         return true
     }
 }
