@@ -88,6 +88,7 @@ struct EnglishDetector {
         detectLowerCaseStreets()
         detectAddresses()
         detectWordOrderStreets()
+        detectMilitaryAddresses()
         detectOrganisations()
         detectNames()
         detectContextNames()
