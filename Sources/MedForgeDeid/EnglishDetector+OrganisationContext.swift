@@ -90,13 +90,16 @@ extension EnglishDetector {
         }
     }
 
-    /// `Zoe Young from Flightaware is`, `Luiza is from Xignite`: a title-case run after a found person
-    /// and `from` (or `is from`) that is not a place is where the person works.
+    /// `Zoe Young from Flightaware is`, `Luiza is from Xignite`, `Vladimír Jára of Civis Analytics`: a
+    /// title-case run after a found person and `from` (or `is from`) or `of` that is not a place is where the
+    /// person works.
     mutating func detectPersonFrom() {
-        for (_, b) in spanTokenRanges([.name]) {
+        for (a, b) in spanTokenRanges([.name]) {
             var f = b + 1
             if f < count, keys[f] == "IS" || keys[f] == "WAS" { f += 1 }
-            guard f + 1 < count, sameLine(f), sameLine(f + 1), isWord(f), keys[f] == "FROM", !claimed[f + 1],
+            // `of` only after a full name (given name and surname): `the Register of ...` is not a person's firm
+            let ofFirm = f == b + 1 && f < count && keys[f] == "OF" && (a..<b).contains { isWord($0) }
+            guard f + 1 < count, sameLine(f), sameLine(f + 1), isWord(f), keys[f] == "FROM" || ofFirm, !claimed[f + 1],
                   !(isAllCaps(f + 1) && t[f + 1].letters <= 4), placeMatch(at: f + 1) == nil,
                   let e = properRunEnd(from: f + 1), !isPlaceRun(f + 1, e) else { continue }
             add(f + 1, e, .organization, "person-from")

@@ -21,6 +21,7 @@ struct EnglishOrganisationContextTests {
         ("Family meeting set at Halvane, 418 Orchard Street on Monday.", "Halvane"),
         ("She phoned the Brekkon office about the leave form.", "Brekkon"),
         ("Injured at the Harrowgate Country Club on Saturday.", "Harrowgate Country Club"),
+        ("Honourees included Ingrid Solheim of Tarrowby Freight and two others.", "Tarrowby Freight"),
     ])
     func organisationsNamedByContextAreFound(text: String, expected: String) {
         #expect(found(text).contains { $0.0 == expected && $0.1 == .organization }, "\(found(text))")
@@ -39,10 +40,13 @@ struct EnglishOrganisationContextTests {
         "Follow up at the Cardiology office in two weeks.",
         "Plays golf at the Country Club twice a week.",
         "Club foot was corrected in infancy.",
+        "Spoke with Ingrid Solheim of Oslo about the plan.",
+        "Searched the Cochrane Register of Controlled Trials and Embase.",
     ])
     func contextThatIsNotAnOrganisationIsIgnored(text: String) {
         let spans = found(text)
-        for word in ["Mental", "Toronto", "Ottawa", "Lasix", "Foley", "patient", "Oslo", "Texas", "WIREs", "Cardiology", "Club"] {
+        for word in ["Mental", "Toronto", "Ottawa", "Lasix", "Foley", "patient", "Oslo", "Texas", "WIREs", "Cardiology", "Club",
+                     "Controlled"] {
             #expect(!spans.contains { $0.0.contains(word) && $0.1 == .organization }, "\(word) in \(spans)")
         }
     }
