@@ -33,6 +33,7 @@ Figures are noisy while other jobs share the cores; compare ratios from the same
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -209,8 +210,8 @@ def main():
         # same host conditions, so its median is steadier than the ratio of bests when the host's bandwidth drifts
         pairs = [(m["tg_tokens_per_s"] / l["tg_tokens_per_s"], m["pp_tokens_per_s"] / l["pp_tokens_per_s"])
                  for l, m in zip(lc_runs, mf_runs) if l.get("tg_tokens_per_s") and m.get("tg_tokens_per_s")]
-        tg_pairs, pp_pairs = sorted(p[0] for p in pairs), sorted(p[1] for p in pairs)
-        med = lambda v: (v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2) if v else None
+        tg_pairs, pp_pairs = [p[0] for p in pairs], [p[1] for p in pairs]
+        med = lambda v: statistics.median(v) if v else None
         results.append(dict(file=path.name, reference=reference, bytes_per_token=bpt, llamacpp_pp=lc_pp, llamacpp_tg=lc_tg,
                             tg_ratio_per_rep=[p[0] for p in pairs], pp_ratio_per_rep=[p[1] for p in pairs],
                             tg_ratio_median_of_reps=med(tg_pairs), pp_ratio_median_of_reps=med(pp_pairs),

@@ -39,11 +39,16 @@ void mf_exp_f32(const float *x, float *y, int64_t n) {
     for (; i < n; i++) y[i] = expf(x[i] < -87.3f ? -87.3f : (x[i] > 88.3f ? 88.3f : x[i]));
 }
 
-// Cross-entropy of one row of logits and its gradient, in place: returns w * (logsumexp(row) - row[target])
-// and leaves row = w * (softmax(row) - onehot(target)). Max and exp on 8 lanes; the sum of exponentials is
-// gathered in float over 1024 values at a time and carried in double.
-double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w) {
-    if (n <= 0) return 0;
+static inline float hsum8(__m256 v) {
+    float lanes[8];
+    _mm256_storeu_ps(lanes, v);
+    float s = 0;
+    for (int j = 0; j < 8; j++) s += lanes[j];
+    return s;
+}
+
+// max(row[0..n)), n >= 1.
+static float row_max(const float *row, int64_t n) {
     __m256 mv = _mm256_set1_ps(-INFINITY);
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(row + i));
@@ -52,10 +57,15 @@ double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w) {
     float m = lanes[0];
     for (int j = 1; j < 8; j++) m = lanes[j] > m ? lanes[j] : m;
     for (; i < n; i++) m = row[i] > m ? row[i] : m;
-    const float picked = row[target];
+    return m;
+}
+
+// row[i] = exp(row[i] - m) in place; returns their sum, gathered in float over 1024 values at a time and
+// carried in double.
+static double exp_shifted_sum(float *row, int64_t n, float m) {
     const __m256 mb = _mm256_set1_ps(m);
     double sum = 0;
-    i = 0;
+    int64_t i = 0;
     while (i + 8 <= n) {
         __m256 acc = _mm256_setzero_ps();
         int64_t stop = i + 1024 < n ? i + 1024 : n;
@@ -64,45 +74,36 @@ double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w) {
             _mm256_storeu_ps(row + i, e);
             acc = _mm256_add_ps(acc, e);
         }
-        _mm256_storeu_ps(lanes, acc);
-        for (int j = 0; j < 8; j++) sum += lanes[j];
+        sum += hsum8(acc);
     }
     for (; i < n; i++) { float d = row[i] - m; row[i] = expf(d < -87.3f ? -87.3f : d); sum += row[i]; }
-    const double logZ = (double)m + log(sum);
-    const __m256 s = _mm256_set1_ps((float)((double)w / sum));
-    i = 0;
-    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), s));
-    for (; i < n; i++) row[i] = (float)((double)w / sum) * row[i];
-    row[target] -= w;
-    return (double)w * (logZ - (double)picked);
+    return sum;
 }
 
-// row[0..n) = softmax(row[0..n)) in place (n >= 1): max and exp on 8 lanes, float sum.
+// row[i] *= s
+static void scale_row(float *row, int64_t n, float s) {
+    const __m256 sv = _mm256_set1_ps(s);
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), sv));
+    for (; i < n; i++) row[i] *= s;
+}
+
+// Cross-entropy of one row of logits and its gradient, in place: returns w * (logsumexp(row) - row[target])
+// and leaves row = w * (softmax(row) - onehot(target)).
+double mf_softmax_xent_f32(float *row, int64_t n, int64_t target, float w) {
+    if (n <= 0) return 0;
+    const float m = row_max(row, n), picked = row[target];
+    const double sum = exp_shifted_sum(row, n, m);
+    scale_row(row, n, (float)((double)w / sum));
+    row[target] -= w;
+    return (double)w * ((double)m + log(sum) - (double)picked);
+}
+
+// row[0..n) = softmax(row[0..n)) in place.
 void mf_softmax_f32(float *row, int64_t n) {
     if (n <= 0) return;
-    __m256 mv = _mm256_set1_ps(-INFINITY);
-    int64_t i = 0;
-    for (; i + 8 <= n; i += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(row + i));
-    float lanes[8];
-    _mm256_storeu_ps(lanes, mv);
-    float m = lanes[0];
-    for (int j = 1; j < 8; j++) m = lanes[j] > m ? lanes[j] : m;
-    for (; i < n; i++) m = row[i] > m ? row[i] : m;
-    const __m256 mb = _mm256_set1_ps(m);
-    __m256 acc = _mm256_setzero_ps();
-    for (i = 0; i + 8 <= n; i += 8) {
-        __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(row + i), mb));
-        _mm256_storeu_ps(row + i, e);
-        acc = _mm256_add_ps(acc, e);
-    }
-    _mm256_storeu_ps(lanes, acc);
-    float sum = 0;
-    for (int j = 0; j < 8; j++) sum += lanes[j];
-    for (; i < n; i++) { float d = row[i] - m; row[i] = expf(d < -87.3f ? -87.3f : d); sum += row[i]; }
-    const float inv = 1.0f / sum;
-    const __m256 s = _mm256_set1_ps(inv);
-    for (i = 0; i + 8 <= n; i += 8) _mm256_storeu_ps(row + i, _mm256_mul_ps(_mm256_loadu_ps(row + i), s));
-    for (; i < n; i++) row[i] *= inv;
+    const float m = row_max(row, n);
+    scale_row(row, n, (float)(1.0 / exp_shifted_sum(row, n, m)));
 }
 
 // Softmax backward of one row: d = p * (d - sum_j p_j d_j) * scale, in place.
@@ -110,10 +111,7 @@ void mf_softmax_backward_f32(const float *p, float *d, int64_t n, float scale) {
     __m256 acc = _mm256_setzero_ps();
     int64_t i = 0;
     for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(p + i), _mm256_loadu_ps(d + i), acc);
-    float lanes[8];
-    _mm256_storeu_ps(lanes, acc);
-    float sum = 0;
-    for (int j = 0; j < 8; j++) sum += lanes[j];
+    float sum = hsum8(acc);
     for (; i < n; i++) sum += p[i] * d[i];
     const __m256 sb = _mm256_set1_ps(sum), sc = _mm256_set1_ps(scale);
     for (i = 0; i + 8 <= n; i += 8) {

@@ -131,21 +131,11 @@ public struct SynonymTable: Sendable {
             guard let data = FileManager.default.contents(atPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot read") }
             return try meshDescriptors(pubMedQA: data)
         }
-        var data: Data
-        if path.hasSuffix(".gz") {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            p.arguments = ["-dc", path]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            guard p.terminationStatus == 0 else { throw CorpusError.unreadable(path: path, reason: "gzip failed") }
-        } else {
-            guard let d = FileManager.default.contents(atPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot read") }
-            data = d
+        let (handle, process) = try Ingest.openMaybeGzip(path)
+        let data = handle.readDataToEndOfFile()
+        if let process {
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw CorpusError.unreadable(path: path, reason: "gzip failed") }
         }
         return meshDescriptors(medlineXML: String(decoding: data, as: UTF8.self))
     }

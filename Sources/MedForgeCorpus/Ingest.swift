@@ -174,26 +174,28 @@ public enum Ingest {
 
     // MARK: MEDLINE
 
+    /// A file for reading; `.gz` files through the system gzip (the process is returned so the caller can wait
+    /// for it or stop it).
+    static func openMaybeGzip(_ path: String) throws -> (FileHandle, Process?) {
+        guard path.hasSuffix(".gz") else {
+            guard let h = FileHandle(forReadingAtPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot open") }
+            return (h, nil)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        p.arguments = ["-dc", path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return (pipe.fileHandleForReading, p)
+    }
+
     /// Streams a MEDLINE/PubMed XML file (optionally gzip, decompressed by the system gzip): the bytes
     /// are cut at each `</PubmedArticle>` / `</MedlineCitation>` and only one article is parsed at a time,
     /// so memory stays bounded by the largest article, not the file.
     static func readMedline(_ path: String, name: String, reject: (String, RejectReason) -> Void, _ body: (CorpusRecord) throws -> Bool) throws {
-        let handle: FileHandle
-        var process: Process? = nil
-        if path.hasSuffix(".gz") {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            p.arguments = ["-dc", path]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            handle = pipe.fileHandleForReading
-            process = p
-        } else {
-            guard let h = FileHandle(forReadingAtPath: path) else { throw CorpusError.unreadable(path: path, reason: "cannot open") }
-            handle = h
-        }
+        let (handle, process) = try openMaybeGzip(path)
         defer { process?.terminate() }
         let ends = [Array("</PubmedArticle>".utf8), Array("</MedlineCitation>".utf8)]
         var buffer: [UInt8] = []

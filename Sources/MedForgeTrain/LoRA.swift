@@ -126,8 +126,7 @@ final class Projection {
     /// y (T, out) = x W^T + b + scale * dropout(x) A^T B^T. Dropout masks come from `dropoutSeed`, so a
     /// recomputation (activation checkpointing) draws the same mask.
     func forward(_ x: Mat, _ y: Mat, dropoutSeed: UInt64?, pool: ThreadPool) -> Saved? {
-        frozenLinearForward(weight, x, y, pool: pool)
-        if let bias { for t in 0..<y.rows { let r = y.row(t); for i in 0..<outDim { r[i] += bias[i] } } }
+        baseForward(x, y, pool: pool)
         guard let lora else { return nil }
         var mask: Mat? = nil, dropped: Mat? = nil
         if let seed = dropoutSeed, lora.dropout > 0 {
@@ -153,19 +152,34 @@ final class Projection {
         guard let lora, let saved else { return }
         let input = saved.dropped ?? x
         // dB (out, r) += s dy^T (A x);  d(Ax) (T, r) = s dy B;  dA (r, in) += d(Ax)^T x_dropped
-        // dB^T (r, out) = s (Ax)^T dy: the transposed operand is the small (T, r) one, never dy (T, out).
-        let dbT = Mat(lora.rank, outDim)
-        matmulNN(saved.ax.transposed(), dy, dbT, scale: lora.scale, pool: pool, precision: precision)
-        let gb = lora.b.grad
-        for o in 0..<outDim { let g = gb.row(o); for j in 0..<lora.rank { g[j] += dbT.p[j * outDim + o] } }
-        let dax = Mat(x.rows, lora.rank)
-        matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool, precision: precision)
+        let dax = adapterBackwardB(lora, ax: saved.ax, dy, pool: pool)
         matmulTN(dax, input, lora.a.grad, accumulate: true, pool: pool, precision: precision)
         guard let dx else { return }
         let dIn = Mat(x.rows, inDim)
         matmulNN(dax, lora.a.value, dIn, pool: pool, precision: precision)
         if let mask = saved.mask { for i in 0..<dIn.count { dIn.p[i] *= mask.p[i] } }
         dx.add(dIn)
+    }
+}
+
+extension Projection {
+    /// y (T, out) = x W^T + b
+    func baseForward(_ x: Mat, _ y: Mat, pool: ThreadPool) {
+        frozenLinearForward(weight, x, y, pool: pool)
+        if let bias { for t in 0..<y.rows { let r = y.row(t); for i in 0..<outDim { r[i] += bias[i] } } }
+    }
+
+    /// The adapter's B side of the backward: dB (out, r) += s dy^T (Ax); returns d(Ax) (T, r) = s dy B.
+    /// dB is formed as dB^T (r, out) = s (Ax)^T dy, so the transposed operand is the small (T, r) one, never dy.
+    func adapterBackwardB(_ lora: LoRAAdapter, ax: Mat, _ dy: Mat, pool: ThreadPool) -> Mat {
+        let r = lora.rank
+        let dbT = Mat(uninitialized: r, outDim)
+        matmulNN(ax.transposed(), dy, dbT, scale: lora.scale, pool: pool, precision: precision)
+        let gb = lora.b.grad
+        for o in 0..<outDim { let g = gb.row(o); for j in 0..<r { g[j] += dbT.p[j * outDim + o] } }
+        let dax = Mat(uninitialized: dy.rows, r)
+        matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool, precision: precision)
+        return dax
     }
 }
 
@@ -211,10 +225,7 @@ enum SharedInput {
             return ps.indices.map { ps[$0].forward(x, ys[$0], dropoutSeed: dropoutSeed, pool: pool) }
         }
         var saved = [Projection.Saved?](repeating: nil, count: ps.count)
-        for (i, p) in ps.enumerated() {
-            frozenLinearForward(p.weight, x, ys[i], pool: pool)
-            if let bias = p.bias { for t in 0..<ys[i].rows { let r = ys[i].row(t); for j in 0..<p.outDim { r[j] += bias[j] } } }
-        }
+        for (i, p) in ps.enumerated() { p.baseForward(x, ys[i], pool: pool) }
         let precision = ps[adapted[0]].precision
         let stacked = stackA(adapted.map { ps[$0].lora! })
         let axAll = Mat(uninitialized: x.rows, stacked.rows)
@@ -247,15 +258,9 @@ enum SharedInput {
         let daxAll = Mat(uninitialized: x.rows, R)
         var c0 = 0
         for i in adapted {
-            let p = ps[i], lora = p.lora!, r = lora.rank, dy = dys[i], ax = saved[i]!.ax
-            // dB^T (r, out) = s (Ax)^T dy
-            let dbT = Mat(uninitialized: r, p.outDim)
-            matmulNN(ax.transposed(), dy, dbT, scale: lora.scale, pool: pool, precision: precision)
-            let gb = lora.b.grad
-            for o in 0..<p.outDim { let g = gb.row(o); for j in 0..<r { g[j] += dbT.p[j * p.outDim + o] } }
-            // d(Ax) (T, r) = s dy B, into its columns of d(Ax)_all
-            let dax = Mat(uninitialized: x.rows, r)
-            matmulNN(dy, lora.b.value, dax, scale: lora.scale, pool: pool, precision: precision)
+            let lora = ps[i].lora!, r = lora.rank
+            // d(Ax) (T, r) into its columns of d(Ax)_all
+            let dax = ps[i].adapterBackwardB(lora, ax: saved[i]!.ax, dys[i], pool: pool)
             for t in 0..<x.rows { (daxAll.row(t) + c0).update(from: dax.row(t), count: r) }
             c0 += r
         }
