@@ -100,6 +100,7 @@ struct ChineseDetector {
             if c == ("年" as Unicode.Scalar).value || c == ("月" as Unicode.Scalar).value { date(at: i) }
             i += 1
         }
+        runRecordRules()
         return spans
     }
 
@@ -128,7 +129,7 @@ struct ChineseDetector {
             }
             let k = i + cue.count
             let labelled = k < n && (s[k] == 0xFF1A || s[k] == 58)   // 主治医师：X
-            nameAfter(k, strong: labelled || ChineseLexicon.strongLeftCues.contains(cue)); break
+            nameAfter(k, strong: labelled || ChineseLexicon.strongLeftCues.contains(cue), surnameless: ChineseLexicon.strongLeftCues.contains(cue)); break
         }
         for cue in ChineseLexicon.rightCues where matches(cue, at: i) { nameBefore(i); break }
         for cue in ChineseLexicon.addressCues where matches(cue, at: i) { addressAfter(i + cue.count); break }
@@ -146,15 +147,17 @@ struct ChineseDetector {
         return 0
     }
 
-    mutating func nameAfter(_ start: Int, strong: Bool) {
+    /// `surnameless`: the cue (姓名, 签名, 联系人) vouches for a name without a listed surname (阿依古丽).
+    mutating func nameAfter(_ start: Int, strong: Bool, surnameless: Bool = true) {
         var j = start
         while j < n && j - start < 3, let u = Unicode.Scalar(s[j]), "：: 为是".unicodeScalars.contains(u) { j += 1 }
         let sl = surnameLength(j)
         if sl == 0 {
-            guard strong else { return }
+            guard strong, surnameless else { return }
             var e = j
             while e < n && e - j < 4 && isGiven(e) { e += 1 }
-            if e - j >= 2 { add(j, e, .name, "zh-name-cue") }
+            // Without a surname only a run that ends the field counts (姓名：阿依古丽), not a reply (患者：都挺好).
+            if e - j >= 2, e >= n || !isCJK(s[e]) || "，。、；（）　".unicodeScalars.contains(Unicode.Scalar(s[e]) ?? " ") { add(j, e, .name, "zh-name-cue") }
             return
         }
         if j + sl < n && s[j + sl] == ("某" as Unicode.Scalar).value { return }   // already anonymised: 张某
@@ -163,6 +166,8 @@ struct ChineseDetector {
         while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
         if !strong && e == j + sl { return }   // a bare surname after 患者 is more often a word (患者高血压)
         if e < n && (s[e] == ("岁" as Unicode.Scalar).value || s[e] == ("年" as Unicode.Scalar).value) && e - (j + sl) == 2 { e -= 1 }
+        // A weak surname (都, 于, 时) after a speaker label is a word unless the name ends the field: 患者：都挺好.
+        if sl == 1 && ChineseLexicon.weakSurnames.contains(s[j]), e < n, isCJK(s[e]), !"，。、；（）　".unicodeScalars.contains(Unicode.Scalar(s[e]) ?? " ") { return }
         add(j, e, .name, "zh-name-cue")
     }
 
@@ -186,7 +191,8 @@ struct ChineseDetector {
         // A bare surname (王医生) only after a boundary or a verb of address, and never a weak surname.
         if cue - best == 1 {
             if ChineseLexicon.weakSurnames.contains(s[best]) { return }
-            if best > 0, isCJK(s[best - 1]), !ChineseLexicon.addressVerbs.contains(s[best - 1]) { return }
+            if best > 0, isCJK(s[best - 1]), !ChineseLexicon.addressVerbs.contains(s[best - 1]),
+               !"科日约".unicodeScalars.contains(Unicode.Scalar(s[best - 1]) ?? " ") { return }   // 心内科罗教授, 5月28日史主任
         }
         add(best, cue, .name, "zh-name-role")
     }

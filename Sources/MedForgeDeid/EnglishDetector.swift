@@ -110,6 +110,8 @@ struct EnglishDetector {
         detectSpeakerLabels()
         detectLowerCaseCalledNames()
         detectPossessors()
+        detectClinicalNames()
+        detectClinicalContext()
         spreadNames()
         coordinateNames()
         return spans
@@ -176,15 +178,17 @@ struct EnglishDetector {
     /// `MRN: 00123456`, `Policy # AB-99812`, `VIN 1HGCM82633A004352`: the value after an identifier keyword.
     mutating func detectCuedIdentifiers() {
         for i in 0..<count where (t[i].kind == .number || t[i].kind == .alnum) && !claimed[i] {
-            guard let type = cueBefore(i) else { continue }
+            // `MRN NSN-774120`, `Agency ID VNA-31877`, `Acc MR2090-117734`: the cue stands before a letter prefix.
+            let prefixed = i >= 2 && isPunct(i - 1, 45) && glued(i) && glued(i - 1) && !claimed[i - 2]
+                && (isAllCaps(i - 2) && t[i - 2].length <= 4 || t[i - 2].kind == .alnum && t[i - 2].length <= 8)
+            guard let type = cueBefore(i) ?? (prefixed ? cueBefore(i - 2) : nil) else { continue }
             switch type {
             case .phone, .fax, .zip, .ssn: continue   // classified with the number shapes
             default: break
             }
             var start = i
             // A short letter prefix glued by '-': `AB-12345`.
-            if i >= 2, isPunct(i - 1, 45), glued(i), isAllCaps(i - 2), t[i - 2].length <= 4, glued(i - 1), !claimed[i - 2],
-               Lexicon.idCueWords[keys[i - 2]] == nil { start = i - 2 }
+            if prefixed, Lexicon.idCueWords[keys[i - 2]] == nil { start = i - 2 }
             var end = i, totalDigits = Int(t[i].digits)
             while end + 2 < count, glued(end + 1), glued(end + 2), isPunct(end + 1, 45) || isPunct(end + 1, 47) || isPunct(end + 1, 46),
                   t[end + 2].kind == .number || t[end + 2].kind == .alnum || isAllCaps(end + 2) {
@@ -328,8 +332,11 @@ struct EnglishDetector {
         }
         if k == 2 && (sep == 47 || sep == 45) {
             let (a, b) = (values[0], values[1])
-            if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b) && (dateCue || (lengths[0] == 2 && lengths[1] == 2)) {
+            if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b) && (dateCue || (lengths[0] == 2 && lengths[1] == 2)) && !fractionLead(g[0]) && !countWithPercentage(g[1]) {
                 return (.date, "date-month-day", g[1])
+            }
+            if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b), let rule = unmarkedMonthDay(g[0], g[1], a, b) {
+                return (.date, rule, g[1])
             }
             if lengths[0] <= 2 && lengths[1] == 4 && a >= 1 && a <= 12 && b >= 1800 && b <= 2100 { return (.date, "date-month-year", g[1]) }
             if sep == 45 && lengths[0] == 4 && lengths[1] == 2 && a >= 1800 && a <= 2100 && b >= 1 && b <= 12 && dateCue {
@@ -365,7 +372,9 @@ struct EnglishDetector {
             if total == 4 && values[0] >= 1800 && values[0] <= 2100 && (prevWord == "BORN" || prevWord == "DOB") { return (.date, "birth-year", g[0]) }
             if total >= 7 { return (cue ?? .id, "long-number", g[0]) }
         }
-        if total >= 7 && allSame && sep == 45 { return (cue ?? .id, "dashed-number", g[k - 1]) }
+        // `1900-0700`: a shift written as two 24-hour clock times, not a number.
+        let clockRange = k == 2 && lengths == [4, 4] && values.allSatisfy { $0 >= 0 && $0 / 100 <= 24 && $0 % 100 < 60 }
+        if total >= 7 && allSame && sep == 45 && !(clockRange && cue == nil) { return (cue ?? .id, "dashed-number", g[k - 1]) }
         return nil
     }
 
@@ -400,6 +409,8 @@ struct EnglishDetector {
             var d = 0
             while d < len && isASCIIDigit(chars[d]) { d += 1 }
             if d > 0 && d < len && Lexicon.unitSuffixes.contains(upperKey(chars, d, len)) { continue }
+            // Settings and obstetric shorthand, not identifiers: `500x14` (tidal volume x rate), `G3P2002`.
+            if settingOrObstetric(chars) && cueBefore(i) == nil { continue }
             let digitsCount = Int(t[i].digits)
             if digitsCount >= 5 || (digitsCount >= 4 && len >= 7) { add(i, i, cueBefore(i) ?? .id, "alnum-id") }
         }
@@ -428,7 +439,14 @@ struct EnglishDetector {
         for i in 0..<count where t[i].kind == .word && !claimed[i] {
             let key = keys[i]
             if let _ = Lexicon.monthNumber[key] {
-                guard isCapitalised(i) else { continue }
+                // `12-Feb-2091`, `08-SEP-89`.
+                if i >= 2, isPunct(i - 1, 45), glued(i - 1), glued(i), t[i - 2].kind == .number, !claimed[i - 2], t[i - 2].length <= 2,
+                   let d = numberValue(i - 2), d >= 1, d <= 31, isPunct(i + 1, 45), glued(i + 1), glued(i + 2), i + 2 < count,
+                   t[i + 2].kind == .number, t[i + 2].length == 4 && isYear(i + 2) || t[i + 2].length == 2 {
+                    add(i - 2, i + 2, .date, "date-day-month-year"); continue
+                }
+                // Lower case only with a day after it (`retire on dec 1st`); `may` stays a verb.
+                guard isCapitalised(i) || key != "MAY" && key != "MAR" && sameLine(i + 1) && dayOrdinal(i + 1) && !isYear(i + 1) else { continue }
                 var start = i, end = i
                 var j = i + 1
                 if isPunct(j, 46) && glued(j) { j += 1 }
@@ -458,10 +476,38 @@ struct EnglishDetector {
                 }
                 continue
             }
+            // `Presidents' Day`, `Mother's Day`, `Veterans Day`, `New Year's Eve`.
+            if (key == "DAY" || key == "EVE") && isTitleCase(i), let a = holidayStart(before: i) {
+                add(a, i, .date, "holiday"); continue
+            }
             if (Lexicon.weekdays.contains(key) || Lexicon.holidays.contains(key)) && isCapitalised(i) {
                 add(i, i, .date, Lexicon.weekdays.contains(key) ? "weekday" : "holiday")
             }
         }
+    }
+
+    /// First token of a holiday name ending at `Day`/`Eve` token `i`, or nil.
+    func holidayStart(before i: Int) -> Int? {
+        var j = i - 1
+        // Possessive: `Mother's`, `Presidents'`.
+        if j >= 1, isWord(j), keys[j] == "S", isPunct(j - 1, 39) || isPunct(j - 1, 0x2019), glued(j), glued(j - 1) { j -= 2 }
+        else if isPunct(j, 39) || isPunct(j, 0x2019), glued(j) { j -= 1 }
+        guard j >= 0, isWord(j), isTitleCase(j) || isAllCaps(j), !claimed[j], sameLine(i) else { return nil }
+        if keys[i] == "EVE" {
+            if keys[j] == "CHRISTMAS" || keys[j] == "HALLOWEEN" { return j }
+            return keys[j] == "YEAR" && j >= 1 && keys[j - 1] == "NEW" ? j - 1 : nil
+        }
+        if keys[j] == "YEAR" { return j >= 1 && keys[j - 1] == "NEW" ? j - 1 : nil }
+        if keys[j] == "KING" || keys[j] == "JR" {
+            var k = j
+            while k >= 1 && i - k < 5 && (isTitleCase(k - 1) || isPunct(k - 1, 46)) { k -= 1 }
+            return keys[k] == "MARTIN" ? k : nil
+        }
+        if keys[j] == "PATRICK" || keys[j] == "PATRICKS" {
+            if j >= 2, isPunct(j - 1, 46), keys[j - 2] == "ST" { return j - 2 }
+            return j >= 1 && keys[j - 1] == "SAINT" ? j - 1 : nil
+        }
+        return Lexicon.holidayDayHeads.contains(keys[j]) ? j : nil
     }
 
     // MARK: addresses
@@ -684,7 +730,7 @@ struct EnglishDetector {
     func orgSuffixLength(_ i: Int) -> Int {
         guard isCapitalised(i) else { return 0 }
         if Lexicon.orgSuffixes.contains(keys[i]) { return 1 }
-        if let firsts = Lexicon.orgSecondWords[keys[i]], i >= 1, isCapitalised(i - 1), firsts.contains(keys[i - 1]) { return 2 }
+        if let firsts = Lexicon.orgSecondWords[keys[i]], i >= 1, isCapitalised(i - 1) || keys[i - 1] == "AND", firsts.contains(keys[i - 1]) { return 2 }
         return 0
     }
 
@@ -705,7 +751,7 @@ struct EnglishDetector {
             let len = orgSuffixLength(i)
             guard len > 0, !claimed[i] else {
                 // `works at X`, `employed by X`, `Employer: X`
-                if t[i].kind == .word, Lexicon.orgCueWords.contains(keys[i]) {
+                if t[i].kind == .word, Lexicon.orgCueWords.contains(keys[i]), !(keys[i] == "WORK" && i >= 1 && keys[i - 1] == "SOCIAL") {
                     var j = i + 1
                     if j < count && (keys[j] == "AT" || keys[j] == "BY" || keys[j] == "FOR" || isPunct(j, 58)) { j += 1 }
                     let a = j
@@ -745,8 +791,12 @@ struct EnglishDetector {
             // `Country Club` alone is generic; a club needs a proper name (`Erwetegem Country Club`).
             if keys[i] == "CLUB" && (a..<i).allSatisfy({ !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.clubKinds.contains(keys[$0]) }) { hasName = false }
             if isPunct(b + 1, 46) && glued(b + 1) && ["INC", "LTD", "CORP", "CO", "LLC"].contains(keys[b]) { b += 1 }
+            // `ANTICOAGULATION CLINIC`, `VNA SKILLED NURSING HOME`: a department or a kind of service, not a name.
+            if hasName && (a..<(i - len + 1)).allSatisfy({ !isWord($0) || Lexicon.serviceWords.contains(keys[$0]) }) && b == i {
+                hasName = false
+            }
             if hasName {
-                let isHospital = (a...b).contains { Lexicon.hospitalSuffixes.contains(keys[$0]) } ||
+                let isHospital = (a...b).contains { Lexicon.hospitalSuffixes.contains(keys[$0]) || Lexicon.careHomeWords.contains(keys[$0]) } ||
                     (a...b).contains { keys[$0] == "CENTER" || keys[$0] == "CENTRE" }
                 add(a, b, isHospital ? .hospital : .organization, isHospital ? "hospital-suffix" : "org-suffix")
                 i = b + 1; continue
@@ -844,6 +894,7 @@ struct EnglishDetector {
                 var a = -1
                 while j >= 0 && i - j <= 5 && !claimed[j] && (isCapitalised(j) || isInitial(j) || (isPunct(j, 46) && j >= 1 && isInitial(j - 1))) && !Lexicon.credentials.contains(keys[j]) {
                     if isCapitalised(j) && Lexicon.commonWords.contains(keys[j]) && Lexicon.surnameRank[keys[j]] == nil { break }
+                    if Lexicon.nameCueWords.contains(keys[j]) || Lexicon.roleNouns.contains(keys[j]) || Lexicon.staffRoles.contains(keys[j]) { break }   // `Per RN Chloe`
                     a = j; j -= 1
                 }
                 if a >= 0 && a < i { add(a, i - 1 - (isPunct(i - 1, 44) ? 1 : 0), .name, "credential-cue") }
@@ -855,6 +906,8 @@ struct EnglishDetector {
             if Lexicon.personTitles.contains(k) && (isCapitalised(i) || k == "DR") {
                 var j = i + 1
                 if isPunct(j, 46) && glued(j) { j += 1 }
+                // `XT DR MRI`: an upper-case `DR` before an acronym is a model code, not a title.
+                if isAllCaps(i), j < count, isAllCaps(j), t[j].letters <= 4, !isPunct(i + 1, 46) { continue }
                 if j < count, sameLine(j), let e = nameEnd(from: j, strict: false) { add(j, e, .name, "title-cue"); continue }
             }
             // Header or phrase cue: `Name: X`, `Patient: X`, `seen by X`, `pt X`, `wife Mary`.
@@ -873,6 +926,10 @@ struct EnglishDetector {
                     // Without a colon, an acronym (`per QALY`, `Pt NPs`) or a term (`also called X`) is not a name.
                     if strict && (isAllCaps(j) && t[j].letters <= 4 || (camelCase(j) && t[j].letters <= 4)) { continue }
                     if k == "CALLED" && i >= 1 && ["ALSO", "SO", "COMMONLY", "OFTEN", "SOMETIMES", "BEING"].contains(keys[i - 1]) { continue }
+                    // `Attending Psychiatrist`; `CC: MVC` (chief complaint); `PATIENT REGISTRATION` (a header).
+                    if Lexicon.roleNouns.contains(keys[j]) { continue }
+                    if k == "CC" && isAllCaps(j) { continue }
+                    if !vouched && isAllCaps(i) && isAllCaps(j) && !Lexicon.firstNames.contains(keys[j]) { continue }
                     if let e = nameEnd(from: j, strict: strict, labelled: vouched && isPunct(j - 1, 58)), !eponymAfter(e) {
                         var end = e
                         // `Smith, John`
@@ -915,6 +972,7 @@ struct EnglishDetector {
                 let e = nameEnd(from: i, strict: true) ?? i
                 if e == i && t[i].length <= 2 { continue }   // `Su`, `Ma`: too short to stand alone
                 if e == i && (eponymAfter(i) || hyphenCompound(i)) { continue }   // `Hawkins sign`, `Chi-square`
+                if e == i, i + 1 < count, keys[i + 1] == "OF", lowerCaseWord(i + 1) { continue }   // `Dean of students`
                 add(i, e, .name, e > i ? "name-dict" : "first-name-dict"); continue
             }
             // An international given name before a capitalised word: `Tomomi Nishiyama`, `Weronika Martinsen`.
@@ -924,7 +982,8 @@ struct EnglishDetector {
                 add(i, max(i + 1, nameEnd(from: i, maxWords: 3, strict: true) ?? i + 1), .name, "given-name-pair"); continue
             }
             // A middle initial between two capitalised words: `Hanne I. Kreutzmann`, `Elita B Desaulniers`.
-            if isTitleCase(i), !Lexicon.commonWords.contains(k), let e = middleInitialNameEnd(from: i) {
+            if isTitleCase(i), !Lexicon.commonWords.contains(k), let e = middleInitialNameEnd(from: i),
+               !["I", "V", "X"].contains(keys[i + 1]) || Lexicon.firstNames.contains(k) || Lexicon.internationalFirstNames.contains(k) {   // `Cat I. Toco`
                 add(i, e, .name, "middle-initial"); continue
             }
             // Two capitalised words mid-sentence where one is a listed name (or written with non-English letters):
@@ -940,6 +999,7 @@ struct EnglishDetector {
                !Lexicon.streetSuffixes.contains(k), !(i + 1 < count && isPunct(i + 1, 39)),
                t[i].letters >= 3, !Gazetteer.regions.contains(k), !eponymAfter(i), !hyphenCompound(i) {   // not `Vo2max`, `England`, `Kell antigen`
                 let e = nameEnd(from: i, maxWords: 2, strict: true) ?? i
+                if e > i && eponymAfter(e) { continue }   // `Ramsay Hunt syndrome`
                 add(i, e, .name, "surname-dict"); continue
             }
         }
@@ -997,6 +1057,10 @@ struct EnglishDetector {
         }
         if isPunct(b + 1, 39) || isPunct(b + 1, 0x2019) { return true }   // possessive: an eponym or a name
         if b + 1 < count, keys[b + 1] == "ET" { return true }            // `Ruiz et al.`: an author
+        // `Bethesda V`, `Paris System III`: a classification category, not the place.
+        if b + 1 < count, sameLine(b + 1), isAllCaps(b + 1), ["I", "II", "III", "IV", "V", "VI"].contains(keys[b + 1]) { return true }
+        // `MOCA deferred`: a clinical acronym in capitals that the gazetteer also lists.
+        if a == b, isAllCaps(a), Lexicon.clinicalAcronyms.contains(keys[a]) { return true }
         if a >= 2, keys[a - 1] == "OF", Lexicon.placeEponymHeads.contains(keys[a - 2]) { return true }
         return false
     }
@@ -1037,7 +1101,8 @@ struct EnglishDetector {
             while j + 1 < count && j - i < 3 && isCapitalised(j + 1) && sameLine(j + 1) && !claimed[j + 1] { j += 1 }
             if isPunct(j + 1, 44), j + 2 < count, sameLine(j + 2), isWord(j + 2),
                (Lexicon.usStateAbbreviations.contains(keys[j + 2]) && isAllCaps(j + 2)) || Lexicon.usStates.contains(keys[j + 2]),
-               !Lexicon.commonWords.contains(keys[i]) || Lexicon.cities.contains(keys[i]) {
+               !Lexicon.commonWords.contains(keys[i]) || Lexicon.cities.contains(keys[i]) || surnameTown(i, j),
+               !camelCase(i), !stateIsNotAPlace(j + 2) {
                 add(i, j, .city, "city-state")
                 var z = j + 3
                 if z < count && isWord(z) && Lexicon.usStates.contains(keys[j + 2]) == false && isCapitalised(z) { z += 0 }

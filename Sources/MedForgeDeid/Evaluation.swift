@@ -106,6 +106,58 @@ public enum Evaluator {
         }
     }
 
+    /// Hand-annotated notes: documents separated by a line `=====`, each PHI span written inline as
+    /// `{{TYPE|surface}}`. Offsets of the returned spans are Unicode scalars into the text with the
+    /// markup removed. Unbalanced or empty markup is an error naming the document, never a silent skip.
+    public static func loadMarkup(_ source: String) throws -> [GoldDocument] {
+        var documents: [GoldDocument] = []
+        var block: [Substring] = []
+        func flush() throws {
+            let raw = block.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            block.removeAll()
+            if raw.isEmpty { return }
+            documents.append(try parseMarkup(raw, document: documents.count + 1))
+        }
+        // `\r\n` is one Character in Swift, so split on either form.
+        for line in source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let body = line.hasSuffix("\r") ? line.dropLast() : line
+            if body == "=====" { try flush() } else { block.append(body) }
+        }
+        try flush()
+        return documents
+    }
+
+    static func parseMarkup(_ raw: String, document: Int) throws -> GoldDocument {
+        let s = Array(raw.unicodeScalars)
+        var text = String.UnicodeScalarView()
+        var spans: [GoldSpan] = []
+        var i = 0, n = 0
+        func bad(_ what: String) -> DeidError {
+            .invalidInput(expected: "`{{TYPE|surface}}` markup", found: "\(what) in document \(document)")
+        }
+        while i < s.count {
+            if s[i] == "{", i + 1 < s.count, s[i + 1] == "{" {
+                var j = i + 2
+                var type = ""
+                while j < s.count, s[j] != "|", s[j] != "}", s[j] != "\n" { type.unicodeScalars.append(s[j]); j += 1 }
+                guard j < s.count, s[j] == "|", !type.isEmpty else { throw bad("a `{{` without `TYPE|`") }
+                j += 1
+                let start = n
+                while j < s.count, !(s[j] == "}" && j + 1 < s.count && s[j + 1] == "}") {
+                    guard s[j] != "{", s[j] != "|" else { throw bad("nested markup") }
+                    text.append(s[j]); n += 1; j += 1
+                }
+                guard j < s.count, n > start else { throw bad("an unclosed or empty `{{\(type)|`") }
+                spans.append(GoldSpan(start: start, end: n, type: type))
+                i = j + 2
+            } else {
+                if s[i] == "}", i + 1 < s.count, s[i + 1] == "}" { throw bad("a stray `}}`") }
+                text.append(s[i]); n += 1; i += 1
+            }
+        }
+        return GoldDocument(text: String(text), spans: spans)
+    }
+
     /// Presidio types that are not identifiers under HIPAA Safe Harbor.
     public static let presidioNonPHI: Set<String> = ["TITLE", "NRP", regionType, ageUnder90Type, yearOnlyType]
 

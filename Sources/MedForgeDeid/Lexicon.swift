@@ -75,7 +75,7 @@ enum Lexicon {
     florida georgia virginia carolina dakota indiana montana nevada arizona washington jordan chad
     cox kaplan meier pearson spearman fisher student wilcoxon mann whitney kruskal wallis bonferroni
     tukey bland altman hosmer lemeshow likert cohen kappa poisson bayes markov gauss weibull
-    real pool slack many velvet abbott coulter baylor
+    real pool slack many velvet abbott coulter baylor hang
     physical occupational speech social work radiology cardiology neurology oncology pathology
     pharmacy nursing admission discharge progress consult operative procedure daily
     """)
@@ -89,6 +89,11 @@ enum Lexicon {
                                  "August", "September", "October", "November", "December"]
     static let weekdays: Set<String> = words("MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY")
     static let holidays: Set<String> = words("CHRISTMAS THANKSGIVING EASTER HALLOWEEN HANUKKAH RAMADAN")
+    /// Words before `Day` in a holiday's name (`Veterans Day`, `Mother's Day`, `MLK Day`).
+    static let holidayDayHeads: Set<String> = words("""
+    PRESIDENTS PRESIDENT MOTHERS MOTHER FATHERS FATHER VETERANS VETERAN MEMORIAL LABOR LABOUR INDEPENDENCE
+    COLUMBUS VALENTINES VALENTINE MLK BOXING ARMISTICE REMEMBRANCE GROUNDHOG JUNETEENTH ANZAC CANADA BASTILLE
+    """)
 
     /// Words before a person's name.
     static let personTitles: Set<String> = words("DR DOCTOR MR MRS MS MISS MX PROF PROFESSOR SIR MADAM DAME")
@@ -114,6 +119,31 @@ enum Lexicon {
     static let personVerbs: Set<String> = words("""
     SHOUTED SAID SAYS ASKED TOLD LIVES LIVED BEGAN WANTS WANTED FEELS FELT CRIED LAUGHED SCREAMED
     YELLED WHISPERED REPLIED ANSWERED SMILED GREW MARRIED DIVORCED
+    """)
+    /// Census first names including those that are also English words (`Frank`, `Grace`), for places
+    /// where a cue already vouches for a name.
+    static let rawFirstNames: Set<String> = words(NameLists.firstNames)
+    /// Relations beyond `relationWords` that precede a name in notes (`Sibling Obinna`, `grandson Henrik`).
+    static let moreRelationWords: Set<String> = words("""
+    SIBLING SIBLINGS STEPSON STEPDAUGHTER STEPMOTHER STEPFATHER GRANDMOTHER GRANDFATHER GRANDMA GRANDPA GRANDCHILD
+    AUNT UNCLE COUSIN FIANCE FIANCEE BOYFRIEND GIRLFRIEND GUARDIAN CAREGIVER ROOMMATE NEIGHBOR NEIGHBOUR HCP PROXY
+    EX EXWIFE EXHUSBAND MOTHER FATHER MOM DAD MUM MA PA
+    """).subtracting(["MA", "PA"])
+    /// Staff roles written before a colleague's name (`RN Sandeep`, `RT Dave`, `Chaplain Ruth`).
+    static let staffRoles: Set<String> = words("RN RT RRT LPN CNA SW CM NP PCA OT PT NURSE CHAPLAIN INTERPRETER OFFICER SITTER TECH")
+    /// Nouns for roles and departments that follow a role word without being a name (`RN Supervisor`, `Attending Psychiatrist`).
+    static let roleNouns: Set<String> = words("""
+    PSYCHIATRIST PHYSICIAN SURGEON RESIDENT INTERN FELLOW ATTENDING SUPERVISOR MANAGER COORDINATOR EDUCATOR
+    SPECIALIST THERAPIST TECHNICIAN ASSISTANT DIRECTOR CHIEF STAFF TEAM LEADER LIAISON NAVIGATOR CONSULT EVAL
+    EVALUATION ASSESSMENT NOTE NOTES ORDERS RECS AWARE NOTIFIED UPDATED PRESENT CALLED PAGED CONSULTED
+    """)
+    /// Lower-case words after `dr`, a relation or a role that are not names (`dr aware`, `wife states`).
+    static let lowerNameStops: Set<String> = words("""
+    AWARE NOTIFIED PAGED CALLED UPDATED ORDERED INFORMED CONSULTED PRESENT VISITING VISITED STATES STATED REPORTS
+    REPORTED REQUESTS REQUESTED ASKED ASKING WANTS CONCERNED UPSET TEARFUL AGREES AGREEABLE DECLINED REFUSED WILL
+    WOULD HERE THERE AT IN ON TO BY WITH AND OR ALSO STILL NOW THEN SAYS SAID ORDERS RECS SEES SAW EVAL EVALUATED
+    ASSESSED EXAMINED ROUNDED ROUNDS TEAM OFFICE ON CALL ONCALL COVERING RESIDENT INTERN FELLOW ATTENDING
+    BEDSIDE LEFT RETURNED ARRIVED CAME WENT TOOK GAVE MADE BROUGHT SPOKE TALKED DISCUSSED EXPLAINED
     """)
     static let relationWords: Set<String> = words("SON DAUGHTER WIFE HUSBAND BROTHER SISTER MOTHER FATHER MOM DAD FRIEND GRANDSON GRANDDAUGHTER NIECE NEPHEW SPOUSE PARTNER")
     /// Cue words that need a following `by` (`seen by`) before the name.
@@ -144,10 +174,37 @@ enum Lexicon {
     """)
     /// Kinds of club that name no one (`Country Club`, `Golf Club`).
     static let clubKinds: Set<String> = words("COUNTRY GOLF TENNIS YACHT SPORTS SPORT ATHLETIC BOOK SOCIAL FAN HEALTH FITNESS SWIM SWIMMING")
+    /// Words naming a kind of service or department; a clinic named only by them is generic (`Device Clinic`).
+    static let serviceWords: Set<String> = words("""
+    ANTICOAGULATION COAGULATION DEVICE PACEMAKER FAILURE DIABETES WOUND SLEEP ALLERGY ASTHMA TRAVEL VACCINE
+    INFUSION DIALYSIS TRANSPLANT HEPATOLOGY ORTHOPEDIC ORTHOPAEDIC ORTHO SPINE DENTAL URGENT PRIMARY PEDIATRIC
+    PAEDIATRIC MEMORY MOVEMENT EPILEPSY HEADACHE STROKE LIPID HYPERTENSION RENAL LUNG PULMONARY CARDIAC BREAST
+    VNA SKILLED VISITING COMMUNITY OUTPATIENT INPATIENT WALK METHADONE SUBOXONE COUMADIN WARFARIN INR FERTILITY
+    PRENATAL ANTENATAL OB GYN GYNECOLOGY UROLOGY DERMATOLOGY RHEUMATOLOGY ENDOCRINE ENDOCRINOLOGY NEPHROLOGY
+    HEMATOLOGY ONCOLOGY GI GERIATRIC GERIATRICS PSYCHIATRIC BEHAVIORAL HEALTH MENTAL VASCULAR VEIN LASER
+    COLORECTAL THORACIC HAND FOOT EYE VISION HEARING AUDIOLOGY NUTRITION OBESITY WEIGHT SMOKING CESSATION
+    """)
+    /// Last words of care homes and rehabilitation facilities, reported as hospitals.
+    static let careHomeWords: Set<String> = words("REHABILITATION REHAB LIVING NURSING")
+    /// Pharmacy and laboratory chains named in notes without a suffix (`pharmacy is cvs`, `Walgreens #07731`).
+    static let pharmacyChains: Set<String> = words("CVS WALGREENS WALGREEN RITE-AID WALMART COSTCO KROGER PUBLIX SAFEWAY LABCORP CAREMARK OPTUM WEGMANS HANNAFORD")
+    /// Words that open an employment clause (`retired machinist from X`, `laid off from X`, `works nights at X`).
+    static let employmentWords: Set<String> = words("""
+    WORKS WORKED WORKING EMPLOYED EMPLOYEE RETIRED RETIRE RETIRING LAID FIRED JOB VOLUNTEERS VOLUNTEERED
+    CASHIER ENGINEER MACHINIST TEACHER NURSE CLERK MANAGER TECHNICIAN ANALYST MECHANIC JANITOR ELECTRICIAN
+    """)
+    /// Header words for an insurer (`Ins: Tufts Health Plan`, `Primary insurance: Health New England`).
+    static let insurerCueWords: Set<String> = words("INS INSURANCE INSURER PAYER PAYOR CARRIER")
+    /// Clinical acronyms that are also towns in the gazetteer.
+    static let clinicalAcronyms: Set<String> = words("MOCA MMSE REHAB AVH SICU PACU TACO TRALI ARDS BIPAP CPAP SOFA APACHE")
+    /// Public programmes, not identifying organisations.
+    static let publicPayers: Set<String> = words("MEDICARE MEDICAID MASSHEALTH TRICARE MEDI-CAL MEDICAL CHIP SELF NONE UNINSURED")
     static let hospitalSuffixes: Set<String> = words("HOSPITAL HOSPITALS CLINIC CLINICS INFIRMARY HOSPICE SANATORIUM HEALTHCARE")
     /// `X Medical Center`, `Y Health System`, `Z Nursing Home`: second word of two-word suffixes.
     static let orgSecondWords: [String: Set<String>] = [
         "CENTER": words("MEDICAL HEALTH CANCER TRAUMA REHABILITATION REHAB SURGICAL SURGERY DIALYSIS CARE HEART"),
+        "LIVING": words("ASSISTED SENIOR"), "REHABILITATION": words("NURSING AND"), "REHAB": words("NURSING AND"),
+        "CARE": words("PRIMARY URGENT NURSING SENIOR"), "ASSOCIATES": words("MEDICAL HEALTH"),
         "CENTRE": words("MEDICAL HEALTH CANCER TRAUMA REHABILITATION CARE"),
         "SYSTEM": words("HEALTH"), "HOME": words("NURSING CARE"), "NETWORK": words("HEALTH"),
         "SERVICES": words("HEALTH MEDICAL"),
@@ -236,6 +293,8 @@ enum Lexicon {
 
     /// Keyword (upper-case) before an identifier -> the identifier's type.
     static let idCueWords: [String: PHIType] = [
+        "JOB": .id, "BADGE": .id, "ACC": .id, "REF": .id, "REFERENCE": .id, "CONFIRMATION": .id,
+        "CLAIM": .id, "AUTH": .id, "AUTHORIZATION": .id, "TICKET": .id, "STORE": .id, "ACTIVATION": .id,
         "MRN": .mrn, "MR": .mrn, "RECORD": .mrn, "CHART": .mrn, "ENCOUNTER": .mrn, "ADMISSION": .mrn,
         "ACCOUNT": .account, "ACCT": .account, "CARD": .account, "IBAN": .account, "BILLING": .account,
         "POLICY": .healthPlan, "MEMBER": .healthPlan, "PLAN": .healthPlan, "INSURANCE": .healthPlan,
@@ -258,6 +317,32 @@ enum Lexicon {
     IN ON SINCE FROM UNTIL TILL BY OF DATED BORN DOB DOS DOD ADMITTED DISCHARGED SEEN CIRCA YEAR
     BEFORE AFTER DURING THROUGH THRU TO DATE ADMIT DISCHARGE VISIT SURGERY
     """)
+    /// Words before `a/b` that make it a fraction, grade, score or setting, not a date (`BP 2/3`, `pain 7/10`, `CPAP 5/5`).
+    static let fractionLeadWords: Set<String> = words("""
+    BP PAIN STRENGTH CPAP BIPAP PEEP PS PSV GRADE GRADED SCORE SCORED SCALE RATIO MURMUR SEM GCS APGAR APGARS
+    RATE RATED RATES MOTOR POWER REFLEXES DTR DTRS VENT AC SIMV TV FIO2 ABG VBG GRAVIDA TAKE TAKES TAKING GIVE
+    GIVEN HALF DILATED CM STATION EFFACED NORMAL SALINE DEXTROSE BOTTLES CULTURES VISION ACUITY SETS
+    RELIEF DECREASED INCREASED SECTION CHAPTER PAGE PAGES ARTICLE FORM VERSE ITEM ITEMS CYTOKERATIN CK
+    """)
+    /// Words after `a/b` that make it a fraction or a count (`1/2 NS`, `2/6 SEM`, `4/5 strength`, `3/12 patients`).
+    static let fractionFollowWords: Set<String> = words("""
+    NS SEM HSM MURMUR MURMURS SYSTOLIC DIASTOLIC HOLOSYSTOLIC STRENGTH BILATERALLY THROUGHOUT TAB TABS TABLET
+    TABLETS PILL PILLS CAP CAPS CAPSULE CAPSULES DOSE DOSES OF BOTTLE BOTTLES CULTURE CULTURES SETS SET PATIENTS PTS
+    CASES SUBJECTS PARTICIPANTS EYES CHILDREN WOMEN MEN SAMPLES SPECIMENS INCH INCHES CUP CUPS STRENGTH
+    RESPONDERS RESPONDED SURVIVED DIED WERE WAS HAD HAVE VS VERSUS AND OR NSS LR DEXTROSE SALINE PPD
+    """)
+    /// Unit words that still read as times after a date (`3/4 pm`).
+    static let clockWords: Set<String> = words("AM PM H HR HRS")
+    /// Words before an ambiguous `a/b` that date it (`held 3/4`, `rec'd 2/6`, `tel note 3/3`, `f/u 7/11`).
+    static let monthDayCueWords: Set<String> = words("""
+    HELD DONE STARTED STOPPED BEGAN PLACED REMOVED CHANGED RESTARTED RESUMED TRANSFERRED RECD REC'D RECEIVED SENT
+    DRAWN OBTAINED PERFORMED SCHEDULED PLANNED APPT APPOINTMENT FU UP CHECK NEG POS POSITIVE NEGATIVE DOSE
+    LAST NEXT DUE EXPECTED ESTIMATED EDD LMP DC SP POD NOTED DIAGNOSED CONFIRMED CALLED VISIT VISITED
+    MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY MON TUE TUES WED THU THUR THURS FRI SAT SUN
+    """)
+    /// Header words right before a note's date (`tel enc 7/3`, `NURSING NOTE 4/2`, `Resp Care 11/2`).
+    static let noteHeaderWords: Set<String> = words("NOTE NOTES ENC ENCOUNTER CARE PROGRESS DATE DATED NPN SUMMARY REPORT ADDENDUM UPDATE")
+
     /// Words after which the rest of the line is a postal address (`address: ...`, `lives at ...`).
     static let addressCueWords: Set<String> = words("ADDRESS ADDR")
     /// Verbs that take an address after `at`/`to` (`lives at`, `ship to`).

@@ -50,6 +50,7 @@ struct EnglishDetectorTests {
         "History of Parkinson's disease and Bell's palsy. Murphy's sign negative.",
         "A 65-year-old man with CHF. Continue Lasix 40 mg PO daily. Given 1000mL NS.",
         "May continue current regimen. Will follow up in clinic. Gleason score 7.",
+        "NPN 1900-0700: uneventful night. Care 0700-1930 per flowsheet.",
     ])
     func leavesClinicalTextAlone(text: String) {
         #expect(found(text).isEmpty, "\(found(text))")

@@ -92,4 +92,17 @@ struct PipelineTests {
         #expect(report.recall["PERSON"]?.overlap == 1)
         #expect(report.overallPrecision == 1)
     }
+
+    // Guards the hand-annotated gold format: offsets are scalars into the text without markup; bad markup is an error.
+    @Test func markupGoldIsParsedToScalarOffsets() throws {
+        let docs = try Evaluator.loadMarkup("Seen by Dr. {{NAME|Zoë Ng}} on {{DATE|3/4}}.\r\n=====\n\n患者{{NAME|欧阳娜}}，{{AGE|92}}岁\n=====\n")
+        try #require(docs.count == 2)
+        #expect(docs[0].text == "Seen by Dr. Zoë Ng on 3/4.")
+        #expect(docs[0].spans == [GoldSpan(start: 12, end: 18, type: "NAME"), GoldSpan(start: 22, end: 25, type: "DATE")])
+        #expect(docs[1].text == "患者欧阳娜，92岁")
+        #expect(docs[1].spans == [GoldSpan(start: 2, end: 5, type: "NAME"), GoldSpan(start: 6, end: 8, type: "AGE")])
+        for bad in ["x {{NAME|a b", "x {{|a}} y", "x {{NAME|}} y", "a }} b", "{{NAME|a {{DATE|b}} c}}"] {
+            #expect(throws: DeidError.self) { try Evaluator.loadMarkup(bad) }
+        }
+    }
 }

@@ -1,0 +1,116 @@
+// Chinese record conventions beyond the fixed cue list: any field label naming a person's role
+// (术者：, 第一助手：, 审核：, 交班者：, 收款人：, 随访员：, 签约居民：), a bare surname before a
+// title after a department or a date (心内科罗教授, 5月28日史主任), familiar forms (小王, 老李, 李大爷),
+// and employers (工作单位：…, …有限公司, …分行).
+
+extension ChineseLexicon {
+    /// Last characters of a field label that names a person (术者, 收款人, 随访员, 家庭医生, 助手, 护士长).
+    static let personLabelEnds = chars("者人员师生手长士属民助")
+    /// Whole labels that name a person without such an ending.
+    static let personLabels: Set<[UInt32]> = Set(list("记录 审核 主治 户名 家长 签名 签字 主刀 一助 二助 麻醉 巡回 器械 护送 陪同 交班 接班"))
+    /// Labels ending in a person character that are not about a person (出生, 发生, 卫生).
+    static let nonPersonLabels: Set<[UInt32]> = Set(list("出生 发生 卫生 产生 医生意见 病人情况 报告人数 家属意见 与患者关系 关系 方式 结果 处理 麻醉方式 人数"))
+    /// Common surnames trusted in familiar forms (小王, 老李, 李大爷).
+    static let familiarSurnames = chars("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付邱秦江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
+    /// Words after a surname in familiar address (李大爷, 王阿姨, 张师傅).
+    static let familiarTitles = list("大爷 大妈 阿姨 叔叔 奶奶 爷爷 师傅 老先生 老太太 大姐 大哥 婆婆 姐 哥 叔 姨")
+    /// Characters after 小王/老李 that end the name: punctuation or a following verb or particle.
+    static let familiarFollowers = chars("，。、；：！？）)（( \t\n在说的来去是也让呢吗啊呀了和跟给到又还就都已")
+    /// Suffixes of organisation names (…有限公司, …分行, …中学).
+    /// Suffixes that end a firm's registered name; a weak suffix (公司, 银行, 大学) also needs a place in the name.
+    static let organisationSuffixes = list("股份有限公司 有限责任公司 有限公司 分公司 集团 分行 支行 研究所 研究院 车辆段 事务所 公司 银行 大学 学院 中学 小学")
+    static let strongOrganisationSuffixes: Set<[UInt32]> = Set(list("股份有限公司 有限责任公司 有限公司 分公司 集团 分行 支行 研究所 研究院 车辆段 事务所"))
+    /// Labels followed by an employer; 单位 only as a field (`工作单位：`), the others in running text.
+    static let organisationLabels = list("工作单位： 工作单位: 单位： 单位: 就职于 任职于 供职于 受雇于")
+    static let organisationStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的是为投保患者了们我你他她它上下前后时候这那个些有没也都还就很和要把被让给")
+}
+
+extension ChineseDetector {
+    mutating func runRecordRules() {
+        var i = 0
+        while i < n {
+            let c = s[i]
+            if c == 0xFF1A || c == 58 { personLabel(colon: i) }
+            if c == ("小" as Unicode.Scalar).value || c == ("老" as Unicode.Scalar).value { familiar(i) }
+            if ChineseLexicon.familiarSurnames.contains(c) { familiarTitled(i) }
+            if isCJK(c) { organisation(endingAt: i) }
+            i += 1
+        }
+        for label in ChineseLexicon.organisationLabels {
+            var k = 0
+            while k < n { if matches(label, at: k) { organisationAfter(k + label.count) }; k += 1 }
+        }
+    }
+
+    /// True when position `e` ends a name: end of text, a non-Chinese character or punctuation.
+    func boundary(_ e: Int) -> Bool {
+        e >= n || !isCJK(s[e]) || ChineseLexicon.familiarFollowers.contains(s[e]) && !isCJK(s[e]) || "，。、；：！？（）【】　".unicodeScalars.contains(Unicode.Scalar(s[e]) ?? " ")
+    }
+
+    /// `术者：黎晓`, `审核：郑秀英（护士长）`, `收款人：夏文静`: a label that names a role, then a surname and given name.
+    mutating func personLabel(colon: Int) {
+        var a = colon
+        while a - 1 >= 0 && colon - a < 5 && isCJK(s[a - 1]) { a -= 1 }
+        guard colon - a >= 2 || colon - a == 1 && ["助", "术"].contains(Character(Unicode.Scalar(s[colon - 1])!)) else { return }
+        let label = Array(s[a..<colon])
+        if ChineseLexicon.nonPersonLabels.contains(where: { label.count >= $0.count && Array(label.suffix($0.count)) == $0 }) { return }
+        guard ChineseLexicon.personLabelEnds.contains(s[colon - 1]) || ChineseLexicon.personLabels.contains(label)
+                || ChineseLexicon.personLabels.contains(Array(label.suffix(2))) else { return }
+        var j = colon + 1
+        while j < n && j - colon <= 2 && (s[j] == 32 || s[j] == 0x3000) { j += 1 }
+        let sl = surnameLength(j)
+        guard sl > 0, j + sl < n, s[j + sl] != ("某" as Unicode.Scalar).value else { return }
+        var e = j + sl
+        while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
+        // The name must end at a boundary: a field separator, punctuation or the line's end.
+        guard e > j + sl, boundary(e) else { return }
+        add(j, e, .name, "zh-role-label")
+    }
+
+    /// `小王`, `老李在院子里`: a familiar form; only common surnames, and the name must end there.
+    mutating func familiar(_ i: Int) {
+        let j = i + 1
+        guard j < n, ChineseLexicon.familiarSurnames.contains(s[j]), j + 1 >= n || ChineseLexicon.familiarFollowers.contains(s[j + 1]) || !isCJK(s[j + 1]) else { return }
+        // 小王 at a word start: not inside 大小, 老老实实.
+        if i > 0, isCJK(s[i - 1]), s[i - 1] == ("大" as Unicode.Scalar).value || s[i - 1] == s[i] { return }
+        add(j, j + 1, .name, "zh-familiar")
+    }
+
+    /// `李大爷`, `王阿姨`, `张师傅`: a common surname before a familiar title, after a boundary.
+    mutating func familiarTitled(_ i: Int) {
+        guard i == 0 || !isCJK(s[i - 1]) || "，。、；：！？（）　是问叫找请和跟给让".unicodeScalars.contains(Unicode.Scalar(s[i - 1]) ?? " ") else { return }
+        for t in ChineseLexicon.familiarTitles where matches(t, at: i + 1) { add(i, i + 1, .name, "zh-familiar"); return }
+    }
+
+    /// `成都铁路局成都车辆段`, `平安财产保险股份有限公司深圳分公司`: a run ending in an organisation suffix.
+    mutating func organisation(endingAt i: Int) {
+        for suffix in ChineseLexicon.organisationSuffixes {
+            let a0 = i + 1 - suffix.count
+            guard a0 >= 0, matches(suffix, at: a0), i + 1 >= n || !matches(Array("公司".unicodeScalars.map { $0.value }), at: i + 1) || suffix.count > 2 else { continue }
+            var a = a0
+            while a - 1 >= 0 && a0 - a < 20 && (isCJK(s[a - 1]) || isDigitAt(a - 1)) && !ChineseLexicon.organisationStops.contains(s[a - 1]) { a -= 1 }
+            guard a0 - a >= 2 else { return }
+            let prefix = Array(s[a..<a0])
+            if ChineseLexicon.vaguePrefixes.contains(prefix) { return }
+            // A registered suffix needs three characters before it; a weak one (公司, 银行) a place or 中国 in the name.
+            let strong = ChineseLexicon.strongOrganisationSuffixes.contains(suffix)
+            let placed = (a..<a0).contains { k in
+                ChineseLexicon.provinces.contains { matches($0, at: k) } || "省市县区".unicodeScalars.contains(Unicode.Scalar(s[k]) ?? " ")
+            } || matches(Array("中国".unicodeScalars.map { $0.value }), at: a)
+            guard strong ? a0 - a >= 3 : placed && a0 - a >= 2 else { return }
+            add(a, i + 1, .organization, "zh-organisation")
+            return
+        }
+    }
+
+    /// `工作单位：杭州云栖数据科技有限公司`: the run after an employer label.
+    mutating func organisationAfter(_ start: Int) {
+        var j = start
+        while j < n && j - start < 2, let u = Unicode.Scalar(s[j]), "：: ".unicodeScalars.contains(u) { j += 1 }
+        var e = j
+        while e < n && e - j < 30 && isCJK(s[e]) && !"，。；、（）　\n".unicodeScalars.contains(Unicode.Scalar(s[e]) ?? " ") { e += 1 }
+        // The field holds the whole name: it ends the line or the field (no running sentence after it).
+        guard e - j >= 4, e >= n || s[e] == 10 || s[e] == 0x3000 || s[e] == 32 || s[e] == 0xFF08 || s[e] == 40 else { return }
+        add(j, e, .organization, "zh-organisation-label")
+    }
+}

@@ -1,0 +1,134 @@
+// Names as clinical staff write them in nursing, telephone and case-management notes: after a
+// relation (`Son Frank`, `daughter-in-law Anjali`, `wife (Folake)`), after a staff role (`RN Sandeep`,
+// `RT Dave`), in lower case after `dr`/`fr.`/`pt` (`msg left for dr oconnell`), and initials signing a
+// line (`-kmp`, `-j.m.`, `-rn k. dwyer`, `rec'd 2/6 by sg`).
+
+extension EnglishDetector {
+    mutating func detectClinicalNames() {
+        for i in 0..<count where isWord(i) && !claimed[i] {
+            let k = keys[i]
+            if let j = relationWordEnd(i) { nameAfterRelation(j); continue }
+            if Lexicon.staffRoles.contains(k), isAllCaps(i) || k == "NURSE" || k == "CHAPLAIN" || k == "INTERPRETER" || k == "OFFICER" || k == "SITTER" {
+                if i + 1 < count, sameLine(i + 1), !claimed[i + 1], isTitleCase(i + 1), plausibleGiven(i + 1) {
+                    let e = nameEnd(from: i + 1, maxWords: 3, strict: true) ?? i + 1
+                    add(i + 1, e, .name, "staff-role-cue"); continue
+                }
+                if i + 1 < count, sameLine(i + 1), !claimed[i + 1], lowerCaseWord(i + 1), listedGiven(keys[i + 1]), t[i + 1].length >= 3 {
+                    add(i + 1, i + 1, .name, "staff-role-cue"); continue
+                }
+            }
+            // `dr oconnell`, `per dr. ramirez`, `fr. joe`: lower-case titles in hasty notes.
+            if (k == "DR" || k == "FR") && lowerCaseWord(i) {
+                var j = i + 1
+                if isPunct(j, 46), glued(j) { j += 1 } else if k == "FR" { continue }
+                if j < count, sameLine(j), !claimed[j], lowerCaseWord(j), t[j].length >= 2, t[j].letters == t[j].length,
+                   !Lexicon.commonWords.contains(keys[j]), !Lexicon.lowerNameStops.contains(keys[j]) {
+                    var e = j
+                    if e + 1 < count, sameLine(e + 1), !claimed[e + 1], lowerCaseWord(e + 1), Lexicon.surnameRank[keys[e + 1]] != nil,
+                       listedGiven(keys[j]), !Lexicon.commonWords.contains(keys[e + 1]) { e += 1 }
+                    add(j, e, .name, "lower-title-cue"); continue
+                }
+            }
+            // `pt joao ferreira c/o pain`, `(pt walter brandt, dob ...)`.
+            // Both a listed given name and a listed surname: `pt desire` alone is a word.
+            if k == "PT", lowerCaseWord(i), i + 2 < count, sameLine(i + 1), sameLine(i + 2), !claimed[i + 1], lowerCaseWord(i + 1),
+               listedGiven(keys[i + 1]), t[i + 1].length >= 3, lowerCaseWord(i + 2), Lexicon.surnameRank[keys[i + 2]] != nil,
+               !Lexicon.commonWords.contains(keys[i + 2]), !Lexicon.lowerNameStops.contains(keys[i + 2]) {
+                add(i + 1, i + 2, .name, "lower-patient-cue"); continue
+            }
+        }
+        detectSignatureInitials()
+    }
+
+    /// Relation word at `i` (`son`, `daughter-in-law`, `pt's wife`): index of its last token, or nil.
+    func relationWordEnd(_ i: Int) -> Int? {
+        guard Lexicon.relationWords.contains(keys[i]) || Lexicon.moreRelationWords.contains(keys[i]) else { return nil }
+        // `daughter-in-law`
+        if isPunct(i + 1, 45), glued(i + 1), i + 4 < count, keys[i + 2] == "IN", isPunct(i + 3, 45), keys[i + 4] == "LAW" { return i + 4 }
+        return i
+    }
+
+    /// The name right after a relation word ending at `j`: capitalised (`Son Frank`), listed lower-case
+    /// (`wife halima`), or inside parentheses (`wife (Folake)`, `mom (sunita agarwal, dob ...)`).
+    mutating func nameAfterRelation(_ j: Int) {
+        var a = j + 1
+        var paren = false
+        if isPunct(a, 40) { a += 1; paren = true }
+        guard a < count, sameLine(a), isWord(a), !claimed[a] else { return }
+        if isTitleCase(a), plausibleGiven(a) || paren && !Lexicon.commonWords.contains(keys[a]) {
+            let e = nameEnd(from: a, maxWords: 3, strict: true) ?? a
+            if !eponymAfter(e) { add(a, e, .name, "relation-cue") }
+            return
+        }
+        guard lowerCaseWord(a), t[a].length >= 3, t[a].letters == t[a].length else { return }
+        let listed = listedGiven(keys[a])
+        // In parentheses the words up to `,` or `)` are the name; otherwise only a listed given name counts.
+        if paren {
+            var e = a
+            while e + 1 < count, e - a < 2, sameLine(e + 1), lowerCaseWord(e + 1), !Lexicon.commonWords.contains(keys[e + 1]) { e += 1 }
+            guard isPunct(e + 1, 41) || isPunct(e + 1, 44), listed || !Lexicon.commonWords.contains(keys[a]) && !Lexicon.lowerNameStops.contains(keys[a]) else { return }
+            add(a, e, .name, "relation-cue")
+        } else if listed {
+            var e = a
+            if e + 1 < count, sameLine(e + 1), lowerCaseWord(e + 1), Lexicon.surnameRank[keys[e + 1]] != nil, !Lexicon.commonWords.contains(keys[e + 1]),
+               !Lexicon.lowerNameStops.contains(keys[e + 1]) { e += 1 }
+            add(a, e, .name, "relation-cue")
+        }
+    }
+
+    /// A capitalised word that can be a given name here: listed (even when also an English word, `Frank`,
+    /// `Grace`), or not an English, clinical or role word.
+    func plausibleGiven(_ i: Int) -> Bool {
+        let k = keys[i]
+        if Lexicon.lowerNameStops.contains(k) || Lexicon.roleNouns.contains(k) || Lexicon.staffRoles.contains(k) { return false }
+        if Lexicon.rawFirstNames.contains(k) || Lexicon.internationalFirstNames.contains(k) { return true }
+        return !Lexicon.commonWords.contains(k) && !isAllCaps(i) && !camelCase(i) && t[i].letters == t[i].length
+    }
+
+    func listedGiven(_ k: String) -> Bool {
+        (Lexicon.firstNames.contains(k) || Lexicon.internationalFirstNames.contains(k)) && !Lexicon.lowerNameStops.contains(k)
+    }
+
+    func lowerCaseWord(_ i: Int) -> Bool { isWord(i) && !isUpperLetter(first(i)) }
+
+    /// Initials or a short name signing the end of a line: `-kmp`, `- j.m.`, `-ab rn`, `-rn k. dwyer`, `rec'd 2/6 by sg`.
+    mutating func detectSignatureInitials() {
+        for i in 0..<count where !claimed[i] {
+            let dash = isPunct(i, 45) && (i == 0 || t[i].spaceBefore || t[i].newlineBefore || isPunct(i - 1, 46))
+            let by = isWord(i) && keys[i] == "BY" && lowerCaseWord(i)
+            guard dash || by else { continue }
+            // The signature runs to the end of the line.
+            var e = i + 1
+            while e < count, sameLine(e), e - i <= 8 { e += 1 }
+            guard e - i <= 8, e > i + 1 else { continue }
+            var a = i + 1
+            // Credentials before the name: `-rn k. dwyer`.
+            while a < e - 1, isWord(a), Lexicon.credentials.contains(keys[a]) || keys[a] == "RRT" || keys[a] == "RT" { a += 1 }
+            var b = e - 1
+            if isPunct(b, 46), b > a, !isWord(b - 1) || t[b - 1].length > 1 { b -= 1 }   // sentence full stop, not an initial's
+            while b > a, isWord(b), Lexicon.credentials.contains(keys[b]) || keys[b] == "RRT" || keys[b] == "RT" { b -= 1 }
+            guard b >= a, a < count, !claimed[a] else { continue }
+            // Letters, single-letter initials with dots, and at most one longer word.
+            var longWords = 0, letters = 0, ok = true
+            for m in a...b {
+                // Every word but the last is a single-letter initial: `k. dwyer`, `j.m.`; not `ANIMAL BITE`.
+                if isWord(m), m < b, t[m].length > 1, (m + 1...b).contains(where: { isWord($0) }) { ok = false; break }
+                if isWord(m) {
+                    if claimed[m] { ok = false; break }
+                    letters += t[m].length
+                    if t[m].length > 4 || Lexicon.commonWords.contains(keys[m]) && t[m].length > 1 { longWords += 1 }
+                    if t[m].length > 1 && Lexicon.commonWords.contains(keys[m]) && !(Lexicon.surnameRank[keys[m]] != nil && m == b && b > a) { ok = false; break }
+                } else if !isPunct(m, 46) { ok = false; break }
+            }
+            guard ok, letters >= 2, longWords <= (b > a ? 1 : 0) else { continue }
+            // `by sg` needs a bare set of initials; a dash signs with initials or an initial and a surname.
+            if by && (b != a || t[a].length > 3) { continue }
+            if b == a && (t[a].length > 4 || vowelCount(a) > 1 && !isAllCaps(a)) { continue }
+            add(a, b, .name, "signature-initials")
+        }
+    }
+
+    func vowelCount(_ i: Int) -> Int {
+        (Int(t[i].start)..<Int(t[i].end)).reduce(0) { n, p in n + ("aeiouyAEIOUY".unicodeScalars.contains(Unicode.Scalar(s[p]) ?? " ") ? 1 : 0) }
+    }
+}

@@ -1,0 +1,125 @@
+import Testing
+@testable import MedForgeDeid
+
+// Rules for the way nursing, telephone and case-management notes write PHI: bare month/day dates,
+// holidays, day-month-year, lower-case and role-cued names, signatures, employers and facilities;
+// each with the clinical shorthand that must stay unflagged.
+struct ClinicalNoteTests {
+    let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
+    let zh = Deidentifier(options: DeidOptions(language: .zh), key: Array("test".utf8))
+
+    func found(_ d: Deidentifier, _ text: String) -> [(String, PHIType)] {
+        let s = Array(text.unicodeScalars)
+        return d.detect(text).spans.map { (String(String.UnicodeScalarView(s[$0.start..<$0.end])), $0.type) }
+    }
+
+    // Guards the bare month/day rule and its date contexts for shapes that are also fractions.
+    @Test(arguments: [
+        ("Drain placed 1/15 by IR; cultures grew E. coli.", "1/15"),
+        ("PICU 11/30-12/2, weaned to room air 12/3.", "12/2"),
+        ("Hospitalization 2/27-3/6 for hip fracture.", "3/6"),
+        ("Family meeting held 3/4 with daughter.", "3/4"),
+        ("Resp Care 11/2 0600: remains on vent.", "11/2"),
+        ("Excused from work 2/3 through 2/5.", "2/3"),
+        ("NICU Nursing Note 1/19 7p-7a", "1/19"),
+        ("DATE OF EXAM: 12-Feb-2091 09:14", "12-Feb-2091"),
+        ("pt was supposed to retire on dec 1st.", "dec 1st"),
+        ("missed doses over Presidents' Day weekend", "Presidents' Day"),
+        ("pushed her down the stairs on Mother's Day;", "Mother's Day"),
+        ("Plan for New Year's Eve visit.", "New Year's Eve"),
+    ])
+    func monthDayAndHolidayDatesAreFound(text: String, expected: String) {
+        #expect(found(deid, text).contains { $0.0 == expected && $0.1 == .date }, "\(found(deid, text))")
+    }
+
+    // Guards precision: fractions, grades, scores, settings and references that look like dates.
+    @Test(arguments: [
+        "2/6 SEM at LUSB, strength 4/5 in RUE, 5/5 elsewhere.",
+        "Hang 1/2 NS at 75cc/hr; take 2 1/2 tabs. SOB 2/2 CHF.",
+        "Pain 7/10, relief to 3/10 after dilaudid.",
+        "Legal status: Conditional voluntary (Section 10/11).",
+        "Lymph nodes (3/12) and (0/8) positive; 3/12 patients responded.",
+        "Vent AC 500x14, PEEP 8. G3P2002 at 38w2d. NPN 1900-0700.",
+        "Cognition: A&O x3, MOCA deferred. Bethesda V on FNA.",
+        "SOCIAL WORK ASSESSMENT\nReferral reason: safety.",
+        "ANTICOAGULATION CLINIC - PHARMACIST NOTE",
+        "There is no rash to suggest Ramsay Hunt syndrome.",
+        "HPI: Per RN report pt slept. Insurance: Medicare.",
+        "Cytokeratin 7/20 pattern; splinting in 7/22 (31.8%) and 4/23 [17%] of cases.",
+        "Sampled by chorionic villus sampling (CVS); BP by the nurse (NBP); associated with PSV.",
+    ])
+    func clinicalShorthandIsNotPHI(text: String) {
+        #expect(found(deid, text).isEmpty, "\(found(deid, text))")
+    }
+
+    // Guards the clinical name cues: relations, staff roles, lower-case titles and signatures.
+    @Test(arguments: [
+        ("Son Frank flying in from Tampa tonight.", "Frank"),
+        ("Lives with son and daughter-in-law Anjali in town.", "Anjali"),
+        ("Source of info: patient, wife (Folake), pharmacy.", "Folake"),
+        ("daughter priya called re: mom (sunita agarwal, dob 2/9/48)", "sunita agarwal"),
+        ("Updated Dr. Petrakis and RN Sandeep.", "Sandeep"),
+        ("Day RT Dave aware, will f/u.", "Dave"),
+        ("msg left for dr oconnell re: ct.", "oconnell"),
+        ("pt joao ferreira c/o pain", "joao ferreira"),
+        ("(pt walter brandt, dob 4/2/1939)", "walter brandt"),
+        ("pls have team address. -kmp", "kmp"),
+        ("wants to go home by sat. -rn k. dwyer", "k. dwyer"),
+        ("faxed h&p to hospice. -rec'd 2/6 by sg", "sg"),
+    ])
+    func clinicalNameCuesAreFound(text: String, expected: String) {
+        #expect(found(deid, text).contains { $0.0 == expected && $0.1 == .name }, "\(found(deid, text))")
+    }
+
+    // Guards the limits of the same cues: verbs and roles after relations, titles and dashes.
+    @Test(arguments: [
+        "wife states pt slept well; son aware of plan.",
+        "dr aware, will reassess. RN Supervisor notified.",
+        "ED PROVIDER NOTE - ANIMAL BITE",
+        "Attending Psychiatrist: see note. Dean of students contact deferred.",
+    ])
+    func clinicalNameCuesLeaveWordsAlone(text: String) {
+        #expect(!found(deid, text).contains { $0.1 == .name }, "\(found(deid, text))")
+    }
+
+    // Guards employers, insurers, pharmacies and facilities named without a suffix.
+    @Test(arguments: [
+        ("a retired machinist from General Electric in Lynn", "General Electric", PHIType.organization),
+        ("Works part-time as a cashier at Market Basket in Everett.", "Market Basket", .organization),
+        ("Ins: Tufts Health Plan Medicare Preferred", "Tufts Health Plan Medicare Preferred", .organization),
+        ("pharmacy is cvs on main st", "cvs", .organization),
+        ("who presented to the Lahey ED on 1/14", "Lahey", .hospital),
+        ("Cath Feb 2084 at St. Barnabas: nonobstructive CAD.", "St. Barnabas", .hospital),
+        ("presented from Sunrise Assisted Living in town", "Sunrise Assisted Living", .hospital),
+        ("admission from Bayview Nursing and Rehabilitation, mepilex applied", "Bayview Nursing and Rehabilitation", .hospital),
+        ("Laurie Beaulieu, RN CM  x6-2291", "x6-2291", .phone),
+        ("MRN NSN-774120, DOB 04/17/1951", "NSN-774120", .mrn),
+    ])
+    func organisationsAndFacilitiesAreFound(text: String, expected: String, type: PHIType) {
+        #expect(found(deid, text).contains { $0.0 == expected && $0.1 == type }, "\(found(deid, text))")
+    }
+
+    // Guards the Chinese record rules: role labels, familiar forms, titles after a department, employers.
+    @Test(arguments: [
+        ("手术医师：申屠浩　第一助手：方宇　第二助手：易晨\n", "方宇"),
+        ("记录者：陈冬梅　　审核：上官云\n", "上官云"),
+        ("收款人：夏文静\n开户行：中国工商银行", "夏文静"),
+        ("我是随访中心的小王。", "王"),
+        ("老李在院子里呢", "李"),
+        ("随访员：李大爷您好", "李"),
+        ("请神经外科秦主任会诊", "秦"),
+    ])
+    func chineseRecordNamesAreFound(text: String, expected: String) {
+        #expect(found(zh, text).contains { $0.0 == expected && $0.1 == .name }, "\(found(zh, text))")
+    }
+
+    @Test func chineseEmployersAndRepliesAreTellApart() {
+        #expect(found(zh, "工作单位：东莞市恒达精密五金制品有限公司\n").contains { $0.1 == .organization })
+        #expect(found(zh, "丈夫郭启明（中国建设银行佛山分行职员）").contains { $0.0 == "中国建设银行佛山分行" })
+        // Replies after a speaker label, 小时/大小 and a generic 保险公司 are not names or employers.
+        for text in ["患者：都挺好，就是上楼有点喘。\n医生：不客气。", "每6小时一次，大小约2cm。", "已联系保险公司。",
+                     "最近单位组织无偿献血，我也想去。", "前个星期我们公司组织了体检。", "发作会引发局部损伤。", "前两天上幼儿园的时候"] {
+            #expect(!found(zh, text).contains { $0.1 == .name || $0.1 == .organization }, "\(found(zh, text))")
+        }
+    }
+}
