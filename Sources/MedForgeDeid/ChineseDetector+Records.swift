@@ -7,7 +7,7 @@ extension ChineseLexicon {
     /// Last characters of a field label that names a person (术者, 收款人, 随访员, 家庭医生, 助手, 护士长).
     static let personLabelEnds = chars("者人员师生手长士属民助")
     /// Whole labels that name a person without such an ending.
-    static let personLabels: Set<[UInt32]> = Set(list("记录 审核 主治 户名 家长 签名 签字 主刀 一助 二助 麻醉 巡回 器械 护送 陪同 交班 接班"))
+    static let personLabels: Set<[UInt32]> = Set(list("记录 审核 主治 户名 家长 签名 签字 主刀 一助 二助 麻醉 巡回 器械 护送 陪同 交班 接班 实名认证 中文名 认证"))
     /// Labels ending in a person character that are not about a person (出生, 发生, 卫生).
     static let nonPersonLabels: Set<[UInt32]> = Set(list("出生 发生 卫生 产生 医生意见 病人情况 报告人数 家属意见 与患者关系 关系 方式 结果 处理 麻醉方式 人数"))
     /// Common surnames trusted in familiar forms (小王, 老李, 李大爷).
@@ -36,9 +36,46 @@ extension ChineseDetector {
             if isCJK(c) { organisation(endingAt: i) }
             i += 1
         }
+        coordinatedNames()
         for label in ChineseLexicon.organisationLabels {
             var k = 0
             while k < n { if matches(label, at: k) { organisationAfter(k + label.count) }; k += 1 }
+        }
+    }
+
+    /// Surname and one or two given characters at `j` ending at a boundary: the end index, or nil.
+    func fullName(at j: Int) -> Int? {
+        let sl = surnameLength(j)
+        guard sl > 0, j + sl < n, s[j + sl] != ("某" as Unicode.Scalar).value else { return nil }
+        var e = j + sl
+        while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
+        guard e > j + sl, boundary(e) || e < n && (s[e] == ("、" as Unicode.Scalar).value || s[e] == 47) else { return nil }
+        return e
+    }
+
+    /// `术者诸葛文清、邵志华`, `晏子琪、廖斌`, `向东/欧阳倩`: names listed after a found name; and a Chinese name in
+    /// brackets after a romanised one or a title (`Kevin Zhang（张凯文）`, `沈医生（沈佩琳）`, `实名认证：刘思雨`).
+    mutating func coordinatedNames() {
+        var k = 0
+        while k < spans.count {
+            let sp = spans[k]
+            k += 1
+            guard sp.type == .name else { continue }
+            var e = sp.end
+            while e < n, s[e] == ("、" as Unicode.Scalar).value || s[e] == 47, let f = fullName(at: e + 1) {
+                add(e + 1, f, .name, "zh-name-list"); e = f
+            }
+        }
+        var i = 0
+        while i + 3 < n {
+            if s[i] == 0xFF08 || s[i] == 40, i > 0 {
+                let p = s[i - 1]
+                let titled = "生师任授士长".unicodeScalars.contains(Unicode.Scalar(p) ?? " ")
+                if isASCIILetter(p) || titled, let f = fullName(at: i + 1), f < n, s[f] == 0xFF09 || s[f] == 41 {
+                    add(i + 1, f, .name, "zh-name-bracket")
+                }
+            }
+            i += 1
         }
     }
 

@@ -11,11 +11,11 @@ enum ChineseLexicon {
     """)
     static let compoundSurnames = list("欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 呼延 澹台 公冶 万俟 闻人 宗政 濮阳 太史 申屠 钟离 赫连 第五 拓跋")
     /// Common surnames that are also everyday function characters; a shorter reading wins over them.
-    static let weakSurnames = chars("和于余向常时应来由但信都相初原门全成安解那国平明同及")
+    static let weakSurnames = chars("和于余向常时应来由但信都相初原门全成安解那国平明同及查麻关呼")
     /// Characters that cannot be part of a given name in running clinical text.
     static let nameStops = chars("按通间问您你我他她它们这那哪什么怎样些很也还就又再才将把让使得地着过吗呢吧啊请好要会可能需该当常血压症状治疗康复留意擅长配合烦候严重容易谢祝福许多都来的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术")
     /// Role words before a name.
-    static let leftCues = list("患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
+    static let leftCues = list("儿媳妇 儿媳 女婿 孙子 孙女 外孙女 外孙 同事 工友 老伴 辅导员 室友 邻居 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 术者 主刀 患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
     /// Role words after a name.
     static let rightCues = list("医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 护士长 主治")
     /// Words in a hospital name that make it a particular hospital, not a kind (正规医院, 三甲医院).
@@ -35,6 +35,7 @@ enum ChineseLexicon {
         ("车牌号码", .vehicle), ("车牌号", .vehicle), ("车牌", .vehicle),
         ("联系电话", .phone), ("电话号码", .phone), ("手机号码", .phone), ("手机号", .phone), ("电话", .phone), ("手机", .phone), ("固话", .phone),
         ("传真", .fax), ("邮编", .zip), ("邮政编码", .zip), ("工号", .id), ("编号", .id),
+        ("病理号", .id), ("报告号", .id), ("学号", .id), ("单号", .id), ("报案号", .id), ("证号", .id),
     ]
     static let idCues: [([UInt32], PHIType)] = idCueTable.map { (word, type) in (word.unicodeScalars.map { $0.value }, type) }
 
@@ -161,6 +162,7 @@ struct ChineseDetector {
             return
         }
         if j + sl < n && s[j + sl] == ("某" as Unicode.Scalar).value { return }   // already anonymised: 张某
+        if sl == 1 && j + 1 < n && s[j + 1] == s[j] { return }   // 谢谢, 常常: a doubled word
         if !strong && sl == 1 && ChineseLexicon.weakSurnames.contains(s[j]) { return }
         var e = j + sl
         while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
