@@ -22,6 +22,10 @@ extension ChineseLexicon {
     static let strongOrganisationSuffixes: Set<[UInt32]> = Set(list("股份有限公司 有限责任公司 有限公司 分公司 集团 分行 支行 研究所 研究院 车辆段 事务所"))
     /// Labels followed by an employer; 单位 only as a field (`工作单位：`), the others in running text.
     static let organisationLabels = list("工作单位： 工作单位: 单位： 单位: 就职于 任职于 供职于 受雇于")
+    /// First and last characters of the lists above, so each is tried only where it can match.
+    static let familiarTitleStarts = Set(familiarTitles.compactMap(\.first))
+    static let organisationSuffixEnds = Set(organisationSuffixes.compactMap(\.last))
+    static let organisationLabelStarts = Set(organisationLabels.compactMap(\.first))
     static let organisationStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的是为投保患者了们我你他她它上下前后时候这那个些有没也都还就很和要把被让给")
 }
 
@@ -32,15 +36,14 @@ extension ChineseDetector {
             let c = s[i]
             if c == 0xFF1A || c == 58 { personLabel(colon: i) }
             if c == ("小" as Unicode.Scalar).value || c == ("老" as Unicode.Scalar).value { familiar(i) }
-            if ChineseLexicon.familiarSurnames.contains(c) { familiarTitled(i) }
-            if isCJK(c) { organisation(endingAt: i) }
+            if ChineseLexicon.familiarSurnames.contains(c), i + 1 < n, ChineseLexicon.familiarTitleStarts.contains(s[i + 1]) { familiarTitled(i) }
+            if ChineseLexicon.organisationSuffixEnds.contains(c) { organisation(endingAt: i) }
+            if ChineseLexicon.organisationLabelStarts.contains(c) {
+                for label in ChineseLexicon.organisationLabels where matches(label, at: i) { organisationAfter(i + label.count); break }
+            }
             i += 1
         }
         coordinatedNames()
-        for label in ChineseLexicon.organisationLabels {
-            var k = 0
-            while k < n { if matches(label, at: k) { organisationAfter(k + label.count) }; k += 1 }
-        }
     }
 
     /// Surname and one or two given characters at `j` ending at a boundary: the end index, or nil.
