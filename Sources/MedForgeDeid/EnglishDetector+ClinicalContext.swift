@@ -18,7 +18,18 @@ extension EnglishDetector {
                 // A chain in capitals (`CVS`) also abbreviates clinical terms (chorionic villus sampling): it needs a pharmacy context.
                 if Lexicon.pharmacyChains.contains(k), t[i].length >= 3,
                    isTitleCase(i) || ((max(0, i - 4)...min(count - 1, i + 2)).contains { keys[$0] == "PHARMACY" || keys[$0] == "RX" } || isPunct(i + 1, 35)) {
-                    add(i, i, .organization, "pharmacy-chain"); continue
+                    add(i, i, .organization, "pharmacy-chain")
+                    // `Walgreens #07731`: the store number.
+                    if isPunct(i + 1, 35), i + 2 < count, t[i + 2].kind == .number, t[i + 2].length >= 3, !claimed[i + 2] { add(i + 2, i + 2, .id, "store-number") }
+                    continue
+                }
+                // `Registered by: lmarquez`, `Entered by: jdoe2`: a user name after an audit label.
+                if ["REGISTERED", "ENTERED", "RECORDED", "AUTHORED", "CREATED", "MODIFIED", "PRINTED", "VERIFIED"].contains(k), i + 3 < count,
+                   keys[i + 1] == "BY", isPunct(i + 2, 58), sameLine(i + 3), !claimed[i + 3], t[i + 3].kind == .word || t[i + 3].kind == .alnum,
+                   t[i + 3].letters >= 3, !Lexicon.commonWords.contains(keys[i + 3]) {
+                    var e = i + 3
+                    if isTitleCase(e), let n = nameEnd(from: e, maxWords: 3, strict: true) { e = n }
+                    add(i + 3, e, .name, "audit-user"); continue
                 }
                 // `the Lahey ED`, `the Tufts ICU`: a proper name before a hospital department.
                 if k == "THE", i + 2 < count, sameLine(i + 1), isTitleCase(i + 1), !claimed[i + 1], !Lexicon.commonWords.contains(keys[i + 1]),
@@ -121,5 +132,90 @@ extension EnglishDetector {
         guard k > 1, k <= 3, k < c.count, c[k] == 80 || c[k] == 112 else { return false }
         let e = digitsRun(k + 1)
         return e == c.count && e > k + 1
+    }
+}
+
+// MARK: hasty lower-case notes
+
+extension EnglishDetector {
+    /// `pharmacy is cvs on 1 lincoln hwy in edison`, `visit at home (88 ocean st, hyannis)`, `go home to fall river`:
+    /// abbreviated lower-case streets after `on`/`at`/`(`, and lower-case gazetteer towns after `in`/`to`/`from`
+    /// or right after a street, in notes typed mostly in lower case.
+    mutating func detectLowerCaseNotePlaces() {
+        var words = 0, capitalised = 0
+        for i in 0..<count where isWord(i) && t[i].letters >= 2 {
+            words += 1
+            if isUpperLetter(first(i)) { capitalised += 1 }
+        }
+        guard words >= 8, capitalised * 100 < words * 12 else { return }
+        var i = 0
+        while i < count {
+            if let e = abbreviatedLowerStreetEnd(from: i) {
+                add(i, e, .address, "street-lower-abbrev")
+                var j = e + 1
+                if isPunct(j, 44) { j += 1 }
+                if let c = lowerPlaceEnd(from: j) { add(j, c, .city, "place-lower-note"); i = c + 1; continue }
+                i = e + 1; continue
+            }
+            if isWord(i), ["IN", "TO", "FROM", "NEAR"].contains(keys[i]), !isUpperLetter(first(i)), let c = lowerPlaceEnd(from: i + 1) {
+                add(i + 1, c, .city, "place-lower-note"); i = c + 1; continue
+            }
+            i += 1
+        }
+    }
+
+    /// Number, one to three lower-case name words, an abbreviated street suffix (`88 ocean st`), after `on`/`at`/`(`.
+    func abbreviatedLowerStreetEnd(from i: Int) -> Int? {
+        guard i < count, t[i].kind == .number, t[i].length <= 5, !claimed[i], i >= 1,
+              isPunct(i - 1, 40) || isWord(i - 1) && ["ON", "AT", "TO", "ADDRESS", "LIVES"].contains(keys[i - 1]) else { return nil }
+        var j = i + 1
+        while j < count, j - i <= 4, sameLine(j), isWord(j), !claimed[j], !isUpperLetter(first(j)) {
+            let k = keys[j]
+            if j > i + 1, ["ST", "RD", "AVE", "HWY", "BLVD", "LN", "CT", "PL", "PKWY", "TPKE", "TER", "CIR", "STREET", "ROAD", "AVENUE"].contains(k),
+               j + 1 >= count || !sameLine(j + 1) || isPunct(j + 1, 44) || isPunct(j + 1, 41) || isPunct(j + 1, 46) || keys[j + 1] == "IN" {
+                return j
+            }
+            if Lexicon.unitSuffixes.contains(k) || Lexicon.commonWords.contains(k) || Lexicon.streetFunctionWords.contains(k) { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// A lower-case gazetteer town of one to three words at `j` (`edison`, `fall river`), not an English or clinical word.
+    func lowerPlaceEnd(from j: Int) -> Int? {
+        guard j < count, isWord(j), !claimed[j], !isUpperLetter(first(j)), t[j].letters >= 4 else { return nil }
+        var key = keys[j], best: Int? = nil
+        if Gazetteer.places.contains(key), !Lexicon.commonWords.contains(key), !Gazetteer.regions.contains(key) { best = j }
+        var e = j
+        while e + 1 < count, e - j < 2, sameLine(e + 1), isWord(e + 1), !claimed[e + 1], !isUpperLetter(first(e + 1)) {
+            e += 1
+            key += " " + keys[e]
+            if Gazetteer.places.contains(key) { best = e }
+        }
+        return best
+    }
+}
+
+// MARK: repeated organisation names
+
+extension EnglishDetector {
+    /// `Tufts Health Plan ... auth pending w/ Tufts`: the distinctive first word of an organisation or
+    /// hospital found earlier in the note names the same body when it recurs alone.
+    mutating func spreadOrganisations() {
+        var known: [String: PHIType] = [:]
+        for type in [PHIType.organization, .hospital] {
+            for (a, b) in spanTokenRanges([type]) where b > a && isTitleCase(a) && t[a].letters >= 4 {
+                let k = keys[a]
+                guard !Lexicon.commonWords.contains(k), !Lexicon.serviceWords.contains(k), !Gazetteer.places.contains(k), !Gazetteer.regions.contains(k),
+                      !Lexicon.firstNames.contains(k), Lexicon.surnameRank[k].map({ $0 > 2000 }) ?? true, !Lexicon.orgSuffixes.contains(k) else { continue }
+                known[k] = type
+            }
+        }
+        guard !known.isEmpty else { return }
+        for i in 0..<count where !claimed[i] && isTitleCase(i) {
+            guard let type = known[keys[i]] else { continue }
+            if i + 1 < count, sameLine(i + 1), isCapitalised(i + 1) || isPunct(i + 1, 39) || isPunct(i + 1, 0x2019) { continue }
+            add(i, i, type, "organisation-repeat")
+        }
     }
 }

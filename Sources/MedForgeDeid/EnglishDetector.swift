@@ -112,7 +112,9 @@ struct EnglishDetector {
         detectPossessors()
         detectClinicalNames()
         detectClinicalContext()
+        detectLowerCaseNotePlaces()
         spreadNames()
+        spreadOrganisations()
         coordinateNames()
         return spans
     }
@@ -151,8 +153,56 @@ struct EnglishDetector {
                 } else if k == "Y" && (isPunct(j + 1, 47) || isPunct(j + 1, 46)) && j + 2 < count && keys[j + 2] == "O" { isAge = true }
             }
             if !isAge, let (w, _) = previousWord(i, window: 3), w == "AGE" || w == "AGED" { isAge = true }
+            // `91 F with`, `a 92 M`: age and sex shorthand.
+            if !isAge, j < count, sameLine(j), isWord(j), t[j].length == 1, keys[j] == "M" || keys[j] == "F", isAllCaps(j),
+               !(j + 1 < count && (isPunct(j + 1, 47) || isPunct(j + 1, 46) && glued(j + 1))) { isAge = true }
+            // `in her 90s`: a decade of life.
             if isAge && v >= minimumAge { add(i, i, .age, "age") }
         }
+        detectAgeShorthand()
+    }
+
+    /// `91yo`, `91F`, `92M`, `91y`, `in her 90s`, `ninety-one year old`, `aged ninety`: ages over the limit
+    /// written as one token or in words.
+    mutating func detectAgeShorthand() {
+        for i in 0..<count where !claimed[i] {
+            if t[i].kind == .alnum {
+                let a = Int(t[i].start), e = Int(t[i].end)
+                var d = a, v = 0
+                while d < e, isASCIIDigit(s[d]), d - a < 3 { v = v * 10 + Int(s[d] - 48); d += 1 }
+                guard d > a, d < e, !isASCIIDigit(s[d]), v >= minimumAge, v <= 125 else { continue }
+                let rest = upperKey(s, d, e)
+                if ["YO", "Y", "YR", "YRS", "YOM", "YOF", "M", "F", "S"].contains(rest) {
+                    // `90s` is a decade only after a possessive (`in her 90s`); `M`/`F` need no unit after.
+                    if rest == "S" { guard let (w, _) = previousWord(i, window: 1), ["HER", "HIS", "THEIR", "EARLY", "MID", "LATE"].contains(w) else { continue } }
+                    add(i, i, .age, "age-shorthand")
+                }
+                continue
+            }
+            guard isWord(i), let (v, e) = wordNumber(at: i), v >= minimumAge, v <= 125 else { continue }
+            var j = e + 1
+            if isPunct(j, 45) { j += 1 }
+            let unit = j < count && sameLine(j) && isWord(j) && ["YEAR", "YEARS", "YO", "YR", "YRS"].contains(keys[j])
+            let aged = previousWord(i, window: 2).map { $0.0 == "AGE" || $0.0 == "AGED" } ?? false
+            if unit || aged { add(i, e, .age, "age-words") }
+        }
+    }
+
+    /// A number from ninety to one hundred and twenty-five written in words at token `i`: value and last token.
+    func wordNumber(at i: Int) -> (Int, Int)? {
+        let tens: [String: Int] = ["NINETY": 90, "HUNDRED": 100]
+        let units: [String: Int] = ["ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5, "SIX": 6, "SEVEN": 7, "EIGHT": 8, "NINE": 9]
+        var j = i
+        var value: Int
+        if keys[j] == "ONE" || keys[j] == "A", j + 1 < count, keys[j + 1] == "HUNDRED" { value = 100; j += 1 }
+        else if let t0 = tens[keys[j]], t0 == 90 { value = 90 }
+        else { return nil }
+        // `ninety-one`, `ninety one`, `hundred and two`
+        var k = j + 1
+        if isPunct(k, 45), glued(k) { k += 1 }
+        if k < count, keys[k] == "AND", value == 100 { k += 1 }
+        if k < count, sameLine(k), let u = units[keys[k]] { value += u; j = k }
+        return (value, j)
     }
 
     // MARK: identifiers after keywords
@@ -339,6 +389,13 @@ struct EnglishDetector {
                 return (.date, rule, g[1])
             }
             if lengths[0] <= 2 && lengths[1] == 4 && a >= 1 && a <= 12 && b >= 1800 && b <= 2100 { return (.date, "date-month-year", g[1]) }
+            // `on 3-14`, `since 10-2`: month and day with a hyphen, only after a date cue.
+            // The cue must be a point in time (`on`, `since`), not a span (`in 2-3 days`, `from 6-8`).
+            if sep == 45 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b) && !fractionLead(g[0]),
+               ["ON", "SINCE", "UNTIL", "TILL", "DATED", "DOB", "DOS", "ADMITTED", "DISCHARGED", "SEEN", "BEFORE", "AFTER"].contains(prevWord),
+               nextWordKey(g[1]).map({ !Lexicon.unitSuffixes.contains($0) && !Lexicon.durationWords.contains($0) }) ?? true {
+                return (.date, "date-month-day-hyphen", g[1])
+            }
             if sep == 45 && lengths[0] == 4 && lengths[1] == 2 && a >= 1800 && a <= 2100 && b >= 1 && b <= 12 && dateCue {
                 return (.date, "date-year-month", g[1])
             }
@@ -436,6 +493,13 @@ struct EnglishDetector {
 
     /// `May 4, 2023`, `4th of May 2023`, `March 2019`, `Jan. 5`, weekdays and holidays.
     mutating func detectWordDates() {
+        // `on the 3rd`, `since the 14th.`: a day of the month by its ordinal alone.
+        for i in 2..<max(2, count) where t[i].kind == .alnum && !claimed[i] && dayOrdinal(i) && keys[i - 1] == "THE" {
+            guard ["ON", "BY", "SINCE", "UNTIL", "TILL", "BEFORE", "AFTER", "FROM", "THROUGH"].contains(keys[i - 2]) else { continue }
+            let next = i + 1
+            if next < count, sameLine(next), isWord(next), !["AT", "AND", "OR", "WHEN", "FOR", "WITH", "IN", "BY", "PER"].contains(keys[next]) { continue }
+            add(i, i, .date, "date-ordinal-day")
+        }
         for i in 0..<count where t[i].kind == .word && !claimed[i] {
             let key = keys[i]
             if let _ = Lexicon.monthNumber[key] {

@@ -171,6 +171,7 @@ enum Lexicon {
     LABORATORIES LABS BANK CHURCH HEALTHCARE HEALTHSYSTEM AGENCY ORCHESTRA SOCIETY ASSOCIATION
     GMBH PLC SPA SARL PTY INCORPORATED LIMITED TECHNOLOGIES SOLUTIONS HOLDINGS INDUSTRIES ENTERPRISES
     CONSULTING VENTURES CAPITAL PHARMACEUTICALS THERAPEUTICS BIOSCIENCE BIOSCIENCES INSURANCE BANCORP CLUB
+    COLLECTIVE COALITION COOPERATIVE AMBULANCE
     """)
     /// Kinds of club that name no one (`Country Club`, `Golf Club`).
     static let clubKinds: Set<String> = words("COUNTRY GOLF TENNIS YACHT SPORTS SPORT ATHLETIC BOOK SOCIAL FAN HEALTH FITNESS SWIM SWIMMING")
@@ -294,7 +295,7 @@ enum Lexicon {
     /// Keyword (upper-case) before an identifier -> the identifier's type.
     static let idCueWords: [String: PHIType] = [
         "JOB": .id, "BADGE": .id, "ACC": .id, "REF": .id, "REFERENCE": .id, "CONFIRMATION": .id,
-        "CLAIM": .id, "AUTH": .id, "AUTHORIZATION": .id, "TICKET": .id, "STORE": .id, "ACTIVATION": .id,
+        "LIC": .license, "CLAIM": .id, "AUTH": .id, "AUTHORIZATION": .id, "TICKET": .id, "STORE": .id, "ACTIVATION": .id,
         "MRN": .mrn, "MR": .mrn, "RECORD": .mrn, "CHART": .mrn, "ENCOUNTER": .mrn, "ADMISSION": .mrn,
         "ACCOUNT": .account, "ACCT": .account, "CARD": .account, "IBAN": .account, "BILLING": .account,
         "POLICY": .healthPlan, "MEMBER": .healthPlan, "PLAN": .healthPlan, "INSURANCE": .healthPlan,
@@ -302,7 +303,7 @@ enum Lexicon {
         "LICENSE": .license, "LICENCE": .license, "DL": .license, "DEA": .license, "NPI": .license,
         "CERTIFICATE": .license, "PASSPORT": .license,
         "VIN": .vehicle, "PLATE": .vehicle, "VEHICLE": .vehicle,
-        "SERIAL": .device, "DEVICE": .device, "IMPLANT": .device, "PACEMAKER": .device, "UDI": .device,
+        "SERIAL": .device, "SN": .device, "IMEI": .device, "DEVICE": .device, "IMPLANT": .device, "PACEMAKER": .device, "UDI": .device,
         "SSN": .ssn, "SOCIAL": .ssn,
         "ID": .id, "IDENTIFIER": .id, "CASE": .id, "ACCESSION": .id, "SPECIMEN": .id,
         "PHONE": .phone, "TEL": .phone, "TELEPHONE": .phone, "CELL": .phone, "MOBILE": .phone,
@@ -331,6 +332,8 @@ enum Lexicon {
     CASES SUBJECTS PARTICIPANTS EYES CHILDREN WOMEN MEN SAMPLES SPECIMENS INCH INCHES CUP CUPS STRENGTH
     RESPONDERS RESPONDED SURVIVED DIED WERE WAS HAD HAVE VS VERSUS AND OR NSS LR DEXTROSE SALINE PPD
     """)
+    /// Words that make a number range a duration (`2-3 days`, `6-8 weeks`).
+    static let durationWords: Set<String> = words("DAY DAYS WEEK WEEKS MONTH MONTHS YEAR YEARS HOUR HOURS MINUTES TIMES CYCLES DOSES VISITS SESSIONS X")
     /// Unit words that still read as times after a date (`3/4 pm`).
     static let clockWords: Set<String> = words("AM PM H HR HRS")
     /// Words before an ambiguous `a/b` that date it (`held 3/4`, `rec'd 2/6`, `tel note 3/3`, `f/u 7/11`).

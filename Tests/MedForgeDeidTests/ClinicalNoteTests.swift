@@ -27,6 +27,8 @@ struct ClinicalNoteTests {
         ("missed doses over Presidents' Day weekend", "Presidents' Day"),
         ("pushed her down the stairs on Mother's Day;", "Mother's Day"),
         ("Plan for New Year's Eve visit.", "New Year's Eve"),
+        ("Staples out on the 14th. Seen since 3-2 for cough.", "14th"),
+        ("Staples out on the 14th. Seen since 3-2 for cough.", "3-2"),
     ])
     func monthDayAndHolidayDatesAreFound(text: String, expected: String) {
         #expect(found(deid, text).contains { $0.0 == expected && $0.1 == .date }, "\(found(deid, text))")
@@ -38,6 +40,7 @@ struct ClinicalNoteTests {
         "Hang 1/2 NS at 75cc/hr; take 2 1/2 tabs. SOB 2/2 CHF.",
         "Pain 7/10, relief to 3/10 after dilaudid.",
         "Legal status: Conditional voluntary (Section 10/11).",
+        "Follow up in 2-3 days; resection in 6-8 weeks; dose #2 due in 2-6 months.",
         "Lymph nodes (3/12) and (0/8) positive; 3/12 patients responded.",
         "Vent AC 500x14, PEEP 8. G3P2002 at 38w2d. NPN 1900-0700.",
         "Cognition: A&O x3, MOCA deferred. Bethesda V on FNA.",
@@ -50,6 +53,17 @@ struct ClinicalNoteTests {
     ])
     func clinicalShorthandIsNotPHI(text: String) {
         #expect(found(deid, text).isEmpty, "\(found(deid, text))")
+    }
+
+    // Guards ages over 89 written as shorthand or in words, and the forms that stay (ages under 90, dates, 90s doses).
+    @Test func agesOverEightyNineInShorthandAndWords() {
+        for (text, age) in [("91F with CHF", "91F"), ("pt is a 92 M s/p fall", "92"), ("93yo man", "93yo"), ("in her 90s, lives alone", "90s"),
+                            ("a ninety-one year old widow", "ninety-one"), ("aged ninety four", "ninety four")] {
+            #expect(found(deid, text).contains { $0.0 == age && $0.1 == .age }, "\(text): \(found(deid, text))")
+        }
+        for text in ["88F with CHF", "sats in the 90s on 2L", "gave 90 mg IV", "Pt 85 yo M", "on the 3rd floor", "seventy-one year old"] {
+            #expect(!found(deid, text).contains { $0.1 == .age || $0.1 == .date }, "\(text): \(found(deid, text))")
+        }
     }
 
     // Guards the clinical name cues: relations, staff roles, lower-case titles and signatures.
