@@ -43,6 +43,7 @@ extension ChineseDetector {
             }
             i += 1
         }
+        demographicNames()
         coordinatedNames()
     }
 
@@ -79,6 +80,34 @@ extension ChineseDetector {
                 }
             }
             i += 1
+        }
+    }
+
+    /// Names vouched for by what follows them: `尉迟恒，男，38岁`, `赵鹏（父）`, and a dialogue speaker label at a
+    /// line start (`周莉：请问…`) that is not a role (`随访员：`, `李医生：`).
+    mutating func demographicNames() {
+        let sexes = ChineseLexicon.chars("男女")
+        // A dialogue has both a doctor's and a patient's turn at line starts.
+        let doctor = ChineseLexicon.list("\n医生： \n医生:"), patient = ChineseLexicon.list("\n患者： \n患者:")
+        let dialogue = (0..<n).contains { k in s[k] == 10 && doctor.contains { matches($0, at: k) } }
+            && (0..<n).contains { k in s[k] == 10 && patient.contains { matches($0, at: k) } }
+        let relations = ChineseLexicon.list("父 母 父亲 母亲 子 女 儿子 女儿 丈夫 妻子 爱人 之子 之女 患者 本人 兄 弟 姐 妹 孙 孙女 儿媳 女婿 同事")
+        var i = 0
+        while i < n {
+            let lineStart = i == 0 || s[i - 1] == 10 || s[i - 1] == 0x3000 || s[i - 1] == 32 || "，。；：、（".unicodeScalars.contains(Unicode.Scalar(s[i - 1]) ?? " ")
+            guard lineStart, surnameLength(i) > 0, let e = fullName(at: i), e - i <= 4 else { i += 1; continue }
+            var vouched = false
+            // `X，男，` / `X，女，`
+            if e + 2 < n, s[e] == 0xFF0C || s[e] == 44, sexes.contains(s[e + 1]), !isCJK(s[e + 2]) || s[e + 2] == 0xFF0C { vouched = true }
+            // `X（父）`
+            if e + 1 < n, s[e] == 0xFF08 || s[e] == 40 {
+                for r in relations where matches(r, at: e + 1) && e + 1 + r.count < n && (s[e + 1 + r.count] == 0xFF09 || s[e + 1 + r.count] == 41) { vouched = true; break }
+            }
+            // `周莉：` at a line start in a dialogue (other lines open with 医生： or 患者：), not a role word
+            if dialogue, (i == 0 || s[i - 1] == 10), e < n, s[e] == 0xFF1A || s[e] == 58, !ChineseLexicon.personLabelEnds.contains(s[e - 1]),
+               !ChineseLexicon.weakSurnames.contains(s[i]) || surnameLength(i) == 2 { vouched = true }
+            if vouched { add(i, e, .name, "zh-name-context") }
+            i = e
         }
     }
 

@@ -125,6 +125,9 @@ struct ClinicalNoteTests {
         ("导管室，术者诸葛文清、邵志华），示前降支", "邵志华"),
         ("接诊医师：Kevin Zhang（张凯文）\n", "张凯文"),
         ("患者儿媳郝丽\n主诉：跌倒", "郝丽"),
+        ("口腔科门诊记录\n尉迟恒，男，38岁，门诊号K231205112。", "尉迟恒"),
+        ("家长：赵鹏（父）　电话：13811926630", "赵鹏"),
+        ("周莉：请问孩子发烧怎么办？\n医生：多喝水。\n患者：好的。", "周莉"),
     ])
     func chineseRecordNamesAreFound(text: String, expected: String) {
         #expect(found(zh, text).contains { $0.0 == expected && $0.1 == .name }, "\(found(zh, text))")
@@ -135,7 +138,7 @@ struct ClinicalNoteTests {
         #expect(found(zh, "丈夫郭启明（中国建设银行佛山分行职员）").contains { $0.0 == "中国建设银行佛山分行" })
         // Replies after a speaker label, 小时/大小 and a generic 保险公司 are not names or employers.
         for text in ["患者：都挺好，就是上楼有点喘。\n医生：不客气。", "每6小时一次，大小约2cm。", "已联系保险公司。",
-                     "最近单位组织无偿献血，我也想去。", "主任医师查房记录\n与患者关系：夫妻\n家属呼叫120送至我院", "患者：谢谢。\n", "前个星期我们公司组织了体检。", "发作会引发局部损伤。", "前两天上幼儿园的时候"] {
+                     "最近单位组织无偿献血，我也想去。", "主任医师查房记录\n与患者关系：夫妻\n家属呼叫120送至我院", "患者：谢谢。\n", "随访员：您好\n高热，男性多见", "常规：每日一次\n", "前个星期我们公司组织了体检。", "发作会引发局部损伤。", "前两天上幼儿园的时候"] {
             #expect(!found(zh, text).contains { $0.1 == .name || $0.1 == .organization }, "\(found(zh, text))")
         }
     }
