@@ -8,7 +8,8 @@ extension EnglishDetector {
         for i in 0..<count where isWord(i) && !claimed[i] {
             let k = keys[i]
             if let j = relationWordEnd(i) { nameAfterRelation(j); continue }
-            if Lexicon.staffRoles.contains(k), isAllCaps(i) || k == "NURSE" || k == "CHAPLAIN" || k == "INTERPRETER" || k == "OFFICER" || k == "SITTER" {
+            // Abbreviated roles (`RN`, `PT`) count in capitals only; written-out roles (`chaplain`, `rep`) in any case.
+            if Lexicon.staffRoles.contains(k), isAllCaps(i) || t[i].length >= 3 && !["TECH", "PCA", "RRT", "LPN", "CNA"].contains(k) {
                 if i + 1 < count, sameLine(i + 1), !claimed[i + 1], isTitleCase(i + 1), plausibleGiven(i + 1) {
                     let e = nameEnd(from: i + 1, maxWords: 3, strict: true) ?? i + 1
                     add(i + 1, e, .name, "staff-role-cue"); continue
@@ -38,6 +39,24 @@ extension EnglishDetector {
             }
         }
         detectSignatureInitials()
+        detectNamesBeforeRelations()
+    }
+
+    /// `Nikolai (pt's brother)`, `Ana (daughter)`: a capitalised given name right before a relation in brackets.
+    mutating func detectNamesBeforeRelations() {
+        for i in 0..<count where isPunct(i, 40) && i >= 1 {
+            var j = i + 1
+            if j + 2 < count, isWord(j), ["PT", "PATIENT", "HER", "HIS"].contains(keys[j]) {
+                j += 1
+                if isPunct(j, 39) || isPunct(j, 0x2019), j + 1 < count, keys[j + 1] == "S" { j += 2 }
+            }
+            guard j < count, isWord(j), relationWordEnd(j) != nil else { continue }
+            var a = i - 1
+            guard isWord(a), !claimed[a], isTitleCase(a), plausibleGiven(a) else { continue }
+            // Two capitalised words: `Frank Doyle (brother)`.
+            if a >= 1, isWord(a - 1), !claimed[a - 1], isTitleCase(a - 1), sameLine(a), plausibleGiven(a - 1), !sentenceStart(a) { a -= 1 }
+            add(a, i - 1, .name, "name-before-relation")
+        }
     }
 
     /// Relation word at `i` (`son`, `daughter-in-law`, `pt's wife`): index of its last token, or nil.
@@ -80,7 +99,7 @@ extension EnglishDetector {
     /// `Grace`), or not an English, clinical or role word.
     func plausibleGiven(_ i: Int) -> Bool {
         let k = keys[i]
-        if Lexicon.lowerNameStops.contains(k) || Lexicon.roleNouns.contains(k) || Lexicon.staffRoles.contains(k) { return false }
+        if Lexicon.lowerNameStops.contains(k) || Lexicon.roleNouns.contains(k) || Lexicon.staffRoles.contains(k) || Lexicon.personTitles.contains(k) { return false }
         if Lexicon.rawFirstNames.contains(k) || Lexicon.internationalFirstNames.contains(k) { return true }
         return !Lexicon.commonWords.contains(k) && !isAllCaps(i) && !camelCase(i) && t[i].letters == t[i].length
     }

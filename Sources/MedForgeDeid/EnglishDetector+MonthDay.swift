@@ -19,7 +19,10 @@ extension EnglishDetector {
         if let n = nextWordKey(j), Lexicon.fractionFollowWords.contains(n) || (Lexicon.unitSuffixes.contains(n) && !Lexicon.clockWords.contains(n)) {
             return nil
         }
-        let ambiguous = a == b || b <= 6 && a < b || b == 10 || b == 8 && a <= 7
+        // Only the shapes that clinical text uses far more as numbers than as dates need a date context:
+        // `2/2` (secondary to), `4/4`-`6/6` grades, the common fractions and pain scores out of ten.
+        let commonFraction = [(1, 2), (1, 3), (2, 3), (1, 4), (3, 4)].contains { $0 == (a, b) }
+        let ambiguous = a == b && (a == 2 || a >= 4) || commonFraction || b == 10
         if !ambiguous { return "date-month-day-bare" }
         return monthDayContext(i, j) ? "date-month-day-context" : nil
     }

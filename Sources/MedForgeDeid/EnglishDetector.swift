@@ -325,6 +325,8 @@ struct EnglishDetector {
     /// Phone classification of a run of digit groups (see `classify`).
     func phoneClass(_ g: [Int], _ lengths: [Int], _ total: Int, _ allDigits: [Int], _ k: Int, _ allSame: Bool, _ sep: UInt32,
                     _ cue: PHIType?, _ plus: Bool, _ paren: Bool, _ seps: [UInt32]) -> (PHIType, String, Int)? {
+        // `bp 110-130/60-70`: a range of vital signs.
+        if seps.contains(47), let w = previousWord(g[0], window: 2)?.0, Lexicon.fractionLeadWords.contains(w) || w == "SBP" || w == "MAP" { return nil }
         let phoneType: PHIType = cue == .fax ? .fax : .phone
         if total == 11 && allDigits[0] == 1 && allDigits[1] >= 3 && (k == 1 || lengths == [3, 4, 4]) { return (phoneType, "cn-mobile", g[k - 1]) }
         if k == 2 && (lengths[0] == 3 || lengths[0] == 4) && allDigits[0] == 0 && (lengths[1] == 7 || lengths[1] == 8) { return (phoneType, "cn-landline", g[1]) }
@@ -335,7 +337,7 @@ struct EnglishDetector {
             return (phoneType, "grouped-phone", g[k - 1])
         }
         if (cue == .phone || cue == .fax) && total >= 7 && total <= 15 { return (phoneType, "phone-cue", g[k - 1]) }
-        if let w = previousWord(g[0], window: 3)?.0, w == "PAGER" || w == "BEEPER" || w == "EXT" || w == "X", total >= 4 && total <= 10 {
+        if let w = previousWord(g[0], window: 3)?.0, w == "PAGER" || w == "BEEPER" || w == "PGR" || w == "EXT" || w == "X", total >= 4 && total <= 10 {
             return (.phone, "pager-cue", g[k - 1])
         }
         if k == 2 && lengths == [3, 4] && sep == 45 { return (phoneType, "local-phone", g[1]) }
@@ -793,6 +795,8 @@ struct EnglishDetector {
 
     func orgSuffixLength(_ i: Int) -> Int {
         guard isCapitalised(i) else { return 0 }
+        // `Sturdy Memorial` ends a name; in `Mercy Memorial Hospital` the name runs on to `Hospital`.
+        if ["MEMORIAL", "INN", "LODGE", "AMBULANCE"].contains(keys[i]), i + 1 < count, sameLine(i + 1), isCapitalised(i + 1) || keys[i + 1] == "DAY" { return 0 }
         if Lexicon.orgSuffixes.contains(keys[i]) { return 1 }
         if let firsts = Lexicon.orgSecondWords[keys[i]], i >= 1, isCapitalised(i - 1) || keys[i - 1] == "AND", firsts.contains(keys[i - 1]) { return 2 }
         return 0
@@ -1210,6 +1214,7 @@ struct EnglishDetector {
             let a = j
             if let (_, region) = placeMatch(at: a), region { continue }   // `traveled to Italy`: not PHI
             if a < count, isWord(a), camelCase(a) || (isAllCaps(a) && t[a].length <= 4) { continue }   // `based on DILI`: an acronym
+            if a < count, Lexicon.personTitles.contains(keys[a]) { continue }   // `resident Dr. Castellanos`: a person
             while j < count && sameLine(j) && j - a < 3 && isCapitalised(j) && !claimed[j] && !Lexicon.weekdays.contains(keys[j]) { j += 1 }
             if j > a { add(a, j - 1, .city, "place-cue") }
         }

@@ -17,6 +17,8 @@ struct ClinicalNoteTests {
     @Test(arguments: [
         ("Drain placed 1/15 by IR; cultures grew E. coli.", "1/15"),
         ("PICU 11/30-12/2, weaned to room air 12/3.", "12/2"),
+        ("54 yo f s/p SAH, ictus 2/5 at work.", "2/5"),
+        ("adm 1/7 from OSH, extubated here 1/5.", "1/5"),
         ("Hospitalization 2/27-3/6 for hip fracture.", "3/6"),
         ("Family meeting held 3/4 with daughter.", "3/4"),
         ("Resp Care 11/2 0600: remains on vent.", "11/2"),
@@ -37,6 +39,7 @@ struct ClinicalNoteTests {
     // Guards precision: fractions, grades, scores, settings and references that look like dates.
     @Test(arguments: [
         "2/6 SEM at LUSB, strength 4/5 in RUE, 5/5 elsewhere.",
+        "MAE, grips 4/5 RUE, 3/5 LLE. bp 110-130/60-70, resp distress 2/2 PNA.",
         "Hang 1/2 NS at 75cc/hr; take 2 1/2 tabs. SOB 2/2 CHF.",
         "Pain 7/10, relief to 3/10 after dilaudid.",
         "Legal status: Conditional voluntary (Section 10/11).",
@@ -80,6 +83,10 @@ struct ClinicalNoteTests {
         ("pls have team address. -kmp", "kmp"),
         ("wants to go home by sat. -rn k. dwyer", "k. dwyer"),
         ("faxed h&p to hospice. -rec'd 2/6 by sg", "sg"),
+        ("pt sleeping. dtr Faith called from Albany at 0400.", "Faith"),
+        ("chaplain Rev. Adebayo in to pray w/ family", "Adebayo"),
+        ("union rep Sully visited.", "Sully"),
+        ("copy requested. Nikolai (pt's brother) in Russia is HCP.", "Nikolai"),
     ])
     func clinicalNameCuesAreFound(text: String, expected: String) {
         #expect(found(deid, text).contains { $0.0 == expected && $0.1 == .name }, "\(found(deid, text))")
@@ -107,6 +114,9 @@ struct ClinicalNoteTests {
         ("presented from Sunrise Assisted Living in town", "Sunrise Assisted Living", .hospital),
         ("admission from Bayview Nursing and Rehabilitation, mepilex applied", "Bayview Nursing and Rehabilitation", .hospital),
         ("Laurie Beaulieu, RN CM  x6-2291", "x6-2291", .phone),
+        ("C. Ferreira RN, CWOCN pgr 3-4417", "3-4417", .phone),
+        ("referred by Dr. Papadakis at Sturdy Memorial.", "Sturdy Memorial", .hospital),
+        ("funeral home is Keohane Funeral Home per wife.", "Keohane Funeral Home", .organization),
         ("MRN NSN-774120, DOB 04/17/1951", "NSN-774120", .mrn),
     ])
     func organisationsAndFacilitiesAreFound(text: String, expected: String, type: PHIType) {
