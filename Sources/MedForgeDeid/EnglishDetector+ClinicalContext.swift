@@ -37,6 +37,10 @@ extension EnglishDetector {
                    placeMatch(at: i + 1) == nil {
                     add(i + 1, i + 1, .hospital, "hospital-department"); continue
                 }
+                // `transferred to Lakeview`, `seen at Mass General`, `OSH (Emerson)`: a facility named in a care clause.
+                if Lexicon.facilityVerbs.contains(k) || k == "OSH", let (a, e) = facilityAfter(i) {
+                    add(a, e, .hospital, "facility-clause"); continue
+                }
                 // `at St. Barnabas`, `transferred to St. Elizabeth's`.
                 if ["AT", "TO", "FROM"].contains(k), let e = saintFacilityEnd(i + 1) { add(i + 1, e, .hospital, "saint-facility"); continue }
             }
@@ -68,6 +72,34 @@ extension EnglishDetector {
             j += 1
         }
         return nil
+    }
+
+    /// The facility after a care verb and `to`/`at`/`from` (or after `OSH (`): a capitalised run that is not a
+    /// place, a person, a date, a unit acronym (`MICU`) or a department (`Cardiology`, `Urgent Care`).
+    func facilityAfter(_ i: Int) -> (Int, Int)? {
+        var j = i + 1
+        if keys[i] == "OSH" {
+            guard isPunct(j, 40) else { return nil }
+        } else {
+            if j < count, isWord(j), ["BACK", "HERE", "OVER", "OUT"].contains(keys[j]) { j += 1 }
+            guard j < count, sameLine(j), isWord(j), ["TO", "AT", "FROM", "BY"].contains(keys[j]) else { return nil }
+        }
+        var a = j + 1
+        if a < count, keys[a] == "THE" { a += 1 }
+        guard a < count, sameLine(a), !claimed[a], isTitleCase(a), !camelCase(a) || t[a].length > 5,
+              Lexicon.monthNumber[keys[a]] == nil, !Lexicon.weekdays.contains(keys[a]), !Lexicon.personTitles.contains(keys[a]),
+              !Lexicon.holidays.contains(keys[a]), placeMatch(at: a) == nil, !Gazetteer.regions.contains(keys[a]) else { return nil }
+        guard var e = orgRunEnd(from: a), !isPlaceRun(a, e) else { return nil }
+        // `the Lahey ED`: the department acronym is not part of the name.
+        while e > a, isAllCaps(e), ["ED", "ER", "ICU", "CCU", "MICU", "SICU", "NICU", "PICU", "OR", "PACU", "EW"].contains(keys[e]) { e -= 1 }
+        // Meetings are events, not facilities (`presented at the Annual Meeting`).
+        if (a...e).contains(where: { ["MEETING", "CONFERENCE", "CONGRESS", "SYMPOSIUM", "SESSION", "WORKSHOP", "SUMMIT", "FORUM"].contains(keys[$0]) }) { return nil }
+        // Departments and kinds of care name no one.
+        if (a...e).allSatisfy({ !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.serviceWords.contains(keys[$0]) || $0 > a && keys[$0] == "S" }) { return nil }
+        // A listed given name followed by a surname is a person (`referred by Anna Berg`).
+        if e > a, Lexicon.firstNames.contains(keys[a]) || Lexicon.internationalFirstNames.contains(keys[a]) { return nil }
+        if keys[j] == "BY" { return nil }
+        return (a, e)
     }
 
     /// Last token of a capitalised run that can name an organisation (`General Electric`, `Market Basket`,
@@ -148,6 +180,12 @@ extension EnglishDetector {
             if isUpperLetter(first(i)) { capitalised += 1 }
         }
         guard words >= 8, capitalised * 100 < words * 12 else { return }
+        // `mary in to visit`, `joe called`: a listed given name before a verb of a visitor or caller.
+        for i in 0..<count where isWord(i) && !claimed[i] && lowerCaseWord(i) && t[i].length >= 3 && Lexicon.firstNames.contains(keys[i]) {
+            guard i + 1 < count, sameLine(i + 1), isWord(i + 1), Lexicon.visitorVerbs.contains(keys[i + 1]) else { continue }
+            guard i == 0 || t[i].newlineBefore || t[i - 1].kind == .punct || isWord(i - 1) && ["AND", "W", "WITH", "TO", "BY", "PER"].contains(keys[i - 1]) else { continue }
+            add(i, i, .name, "lower-given-visitor")
+        }
         var i = 0
         while i < count {
             if let e = abbreviatedLowerStreetEnd(from: i) {

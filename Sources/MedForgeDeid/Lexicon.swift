@@ -194,6 +194,14 @@ enum Lexicon {
     WORKS WORKED WORKING EMPLOYED EMPLOYEE EMPLOYER RETIRED RETIRE RETIRING LAID FIRED JOB VOLUNTEERS VOLUNTEERED DRIVES
     CASHIER ENGINEER MACHINIST TEACHER NURSE CLERK MANAGER TECHNICIAN ANALYST MECHANIC JANITOR ELECTRICIAN
     """)
+    /// Verbs of care after which `to`/`at`/`from` introduces a facility (`transferred to`, `seen at`, `d/c'd to`).
+    static let facilityVerbs: Set<String> = words("""
+    TRANSFERRED TRANSFER TRANSFERRING ADMITTED ADMIT DISCHARGED DISCHARGE PRESENTED PRESENTS SEEN FOLLOWED FOLLOWS
+    REFERRED SENT TRANSPORTED RETURNED RETURNS ARRIVED BROUGHT HOSPITALIZED HOSPITALISED INTUBATED TREATED DELIVERED
+    ADMISSION ADMISSIONS PLACEMENT REHAB DIALYZES DIALYSES RECEIVES RECEIVED CARED EVALUATED ACCEPTED
+    """)
+    /// Verbs after a visitor's or caller's given name in hasty notes (`mary in to visit`, `joe called`).
+    static let visitorVerbs: Set<String> = words("CALLED CALLS VISITED VISITING AWARE UPDATED STATES STATED REPORTS REQUESTS WANTS ASKED SPOKE CAME LEFT BROUGHT AT HERE")
     /// Header words for an insurer (`Ins: Tufts Health Plan`, `Primary insurance: Health New England`).
     static let insurerCueWords: Set<String> = words("INS INSURANCE INSURER PAYER PAYOR CARRIER")
     /// Clinical acronyms that are also towns in the gazetteer.

@@ -53,6 +53,7 @@ struct ClinicalNoteTests {
         "HPI: Per RN report pt slept. Insurance: Medicare.",
         "Cytokeratin 7/20 pattern; splinting in 7/22 (31.8%) and 4/23 [17%] of cases.",
         "Sampled by chorionic villus sampling (CVS); BP by the nurse (NBP); associated with PSV.",
+        "Pt transferred to MICU, then to Cardiology; presented at the Annual Meeting.",
     ])
     func clinicalShorthandIsNotPHI(text: String) {
         #expect(found(deid, text).isEmpty, "\(found(deid, text))")
@@ -87,6 +88,7 @@ struct ClinicalNoteTests {
         ("chaplain Rev. Adebayo in to pray w/ family", "Adebayo"),
         ("union rep Sully visited.", "Sully"),
         ("copy requested. Nikolai (pt's brother) in Russia is HCP.", "Nikolai"),
+        ("pt resting. no c/o pain. vss. son in to visit, mary called at 2100. will cont to monitor.", "mary"),
     ])
     func clinicalNameCuesAreFound(text: String, expected: String) {
         #expect(found(deid, text).contains { $0.0 == expected && $0.1 == .name }, "\(found(deid, text))")
@@ -95,6 +97,7 @@ struct ClinicalNoteTests {
     // Guards the limits of the same cues: verbs and roles after relations, titles and dashes.
     @Test(arguments: [
         "wife states pt slept well; son aware of plan.",
+        "pt resting in bed. no c/o pain. vss. will called at 2100? sandy stool x2. plan to cont.",
         "dr aware, will reassess. RN Supervisor notified.",
         "ED PROVIDER NOTE - ANIMAL BITE",
         "Attending Psychiatrist: see note. Dean of students contact deferred.",
