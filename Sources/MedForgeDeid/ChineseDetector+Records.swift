@@ -38,6 +38,8 @@ extension ChineseDetector {
             if c == ("小" as Unicode.Scalar).value || c == ("老" as Unicode.Scalar).value { familiar(i) }
             if ChineseLexicon.familiarSurnames.contains(c), i + 1 < n, ChineseLexicon.familiarTitleStarts.contains(s[i + 1]) { familiarTitled(i) }
             if ChineseLexicon.organisationSuffixEnds.contains(c) { organisation(endingAt: i) }
+            if c == ("月" as Unicode.Scalar).value { lunarDate(month: i) }
+            if c == ("市" as Unicode.Scalar).value { cityDistrict(city: i) }
             if ChineseLexicon.organisationLabelStarts.contains(c) {
                 for label in ChineseLexicon.organisationLabels where matches(label, at: i) { organisationAfter(i + label.count); break }
             }
@@ -94,11 +96,17 @@ extension ChineseDetector {
         let relations = ChineseLexicon.list("父 母 父亲 母亲 子 女 儿子 女儿 丈夫 妻子 爱人 之子 之女 患者 本人 兄 弟 姐 妹 孙 孙女 儿媳 女婿 同事")
         var i = 0
         while i < n {
-            let lineStart = i == 0 || s[i - 1] == 10 || s[i - 1] == 0x3000 || s[i - 1] == 32 || "，。；：、（".unicodeScalars.contains(Unicode.Scalar(s[i - 1]) ?? " ")
+            // After a line start, punctuation, a space, a bed or room (`11床 金鑫`, `抢救室包海涛`) or a number.
+            let lineStart = i == 0 || s[i - 1] == 10 || s[i - 1] == 0x3000 || s[i - 1] == 32 || isDigitAt(i - 1)
+                || "，。；：、（床室".unicodeScalars.contains(Unicode.Scalar(s[i - 1]) ?? " ")
             guard lineStart, surnameLength(i) > 0, let e = fullName(at: i), e - i <= 4 else { i += 1; continue }
             var vouched = false
             // `X，男，` / `X，女，`
             if e + 2 < n, s[e] == 0xFF0C || s[e] == 44, sexes.contains(s[e + 1]), !isCJK(s[e + 2]) || s[e + 2] == 0xFF0C { vouched = true }
+            // `林森 男 27岁`, `戴晓敏　女　31岁`: name, space, sex, space.
+            var sp = e
+            while sp < n, sp - e < 3, s[sp] == 32 || s[sp] == 0x3000 { sp += 1 }
+            if sp > e, sp + 1 < n, sexes.contains(s[sp]), s[sp + 1] == 32 || s[sp + 1] == 0x3000 || isDigitAt(sp + 1) { vouched = true }
             // `X（父）`
             if e + 1 < n, s[e] == 0xFF08 || s[e] == 40 {
                 for r in relations where matches(r, at: e + 1) && e + 1 + r.count < n && (s[e + 1 + r.count] == 0xFF09 || s[e + 1 + r.count] == 41) { vouched = true; break }
@@ -109,6 +117,36 @@ extension ChineseDetector {
             if vouched { add(i, e, .name, "zh-name-context") }
             i = e
         }
+    }
+
+    /// `正月初八`, `腊月二十三`, `八月十五`: a lunar-calendar date (month word, then 初/十/廿/二十/三十 and a day).
+    mutating func lunarDate(month m: Int) {
+        guard m >= 1, m + 2 < n else { return }
+        let monthWords = ChineseLexicon.chars("正一二三四五六七八九十冬腊")
+        guard monthWords.contains(s[m - 1]) else { return }
+        var a = m - 1
+        if a >= 1, s[a] == ("一" as Unicode.Scalar).value || s[a] == ("二" as Unicode.Scalar).value, s[a - 1] == ("十" as Unicode.Scalar).value { a -= 1 }
+        let lead = s[m + 1]
+        guard lead == ("初" as Unicode.Scalar).value || lead == ("廿" as Unicode.Scalar).value else { return }
+        var e = m + 2
+        while e < n, e - m <= 3, ChineseLexicon.numeralValues[s[e]] != nil || s[e] == 0x5341 { e += 1 }
+        guard e > m + 2 else { return }
+        add(a, e, .date, "zh-lunar-date")
+    }
+
+    /// `绍兴市柯桥区…`, `百色市田阳区头塘镇百渡村六组`: a city (CITY) and the district-level address after it.
+    mutating func cityDistrict(city i: Int) {
+        var a = i
+        while a - 1 >= 0, i - a < 4, isCJK(s[a - 1]), !ChineseLexicon.hospitalStops.contains(s[a - 1]),
+              !"省人于在到去至从与及的是患者".unicodeScalars.contains(Unicode.Scalar(s[a - 1]) ?? " ") { a -= 1 }
+        guard i - a >= 2, i + 3 < n else { return }
+        // The next component must be a district or county (2-4 characters and 区/县/旗).
+        var d = i + 1
+        while d < n, d - i <= 5, isCJK(s[d]), !"区县旗".unicodeScalars.contains(Unicode.Scalar(s[d]) ?? " ") { d += 1 }
+        guard d < n, d - i >= 3, "区县旗".unicodeScalars.contains(Unicode.Scalar(s[d]) ?? " ") else { return }
+        add(a, i + 1, .city, "zh-city-district")
+        addressRun(from: i + 1, rule: "zh-address-district")
+        if !spans.contains(where: { $0.start == i + 1 }) { add(i + 1, d + 1, .address, "zh-address-district") }
     }
 
     /// True when position `e` ends a name: end of text, a non-Chinese character or punctuation.

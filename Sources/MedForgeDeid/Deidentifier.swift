@@ -68,7 +68,8 @@ public struct Deidentifier: Sendable {
         let hasCJK = options.language != .en && s.contains(where: isCJK)
         var found: [PHISpan] = []
         if hasCJK {
-            var zh = ChineseDetector(scalars: s, minimumAge: options.minimumAge)
+            // Traditional characters are read through their simplified forms; offsets are unchanged.
+            var zh = ChineseDetector(scalars: ChineseLexicon.simplified(s), minimumAge: options.minimumAge)
             found = zh.run()
         }
         let tokens = Tokenizer.tokenize(s)

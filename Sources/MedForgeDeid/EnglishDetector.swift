@@ -392,6 +392,10 @@ struct EnglishDetector {
             }
             if lengths[0] <= 2 && lengths[1] == 4 && a >= 1 && a <= 12 && b >= 1800 && b <= 2100 { return (.date, "date-month-year", g[1]) }
             // `on 3-14`, `since 10-2`: month and day with a hyphen, only after a date cue.
+            // `05-04 10:30` at the start of a nursing-sheet line: month and day before a clock time.
+            if sep == 45 && lengths == [2, 2] && Checksums.validDay(a, b) && (g[0] == 0 || t[g[0]].newlineBefore) && timeEnd(after: g[1]) > g[1] {
+                return (.date, "date-month-day-line", g[1])
+            }
             // The cue must be a point in time (`on`, `since`), not a span (`in 2-3 days`, `from 6-8`).
             if sep == 45 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b) && !fractionLead(g[0]),
                ["ON", "SINCE", "UNTIL", "TILL", "DATED", "DOB", "DOS", "ADMITTED", "DISCHARGED", "SEEN", "BEFORE", "AFTER"].contains(prevWord),

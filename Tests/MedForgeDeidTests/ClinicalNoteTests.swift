@@ -141,9 +141,23 @@ struct ClinicalNoteTests {
         ("口腔科门诊记录\n尉迟恒，男，38岁，门诊号K231205112。", "尉迟恒"),
         ("家长：赵鹏（父）　电话：13811926630", "赵鹏"),
         ("周莉：请问孩子发烧怎么办？\n医生：多喝水。\n患者：好的。", "周莉"),
+        ("主診醫生：黃家明醫生（Dr. WONG Ka Ming）", "黃家明"),
+        ("11床 金鑫，男，52岁，高热39.2℃", "金鑫"),
+        ("参加人员：钱卫东主任医师、方圆住院医师", "方圆"),
     ])
     func chineseRecordNamesAreFound(text: String, expected: String) {
         #expect(found(zh, text).contains { $0.0 == expected && $0.1 == .name }, "\(found(zh, text))")
+    }
+
+    // Guards lunar dates, nursing-sheet dates, city + district addresses and traditional characters.
+    @Test func chineseDatesPlacesAndTraditionalRecords() {
+        #expect(found(zh, "春节前正月初八复诊").contains { $0.0 == "正月初八" && $0.1 == .date })
+        #expect(found(zh, "签名：周婷\n05-04 10:30 遵医嘱予甘露醇").contains { $0.0 == "05-04" && $0.1 == .date })
+        let place = found(zh, "患者覃凤兰，女，90岁，百色市田阳区头塘镇百渡村六组人")
+        #expect(place.contains { $0.0 == "百色市" && $0.1 == .city } && place.contains { $0.1 == .address })
+        #expect(found(zh, "住宅電話：(852) 2345 6789").contains { $0.1 == .phone })
+        // 正月 without a day, 一月份 and a month count are not dates.
+        for text in ["正月里多休息", "每月复查一次", "三个月后复诊"] { #expect(!found(zh, text).contains { $0.1 == .date }, "\(text)") }
     }
 
     @Test func chineseEmployersAndRepliesAreTellApart() {
@@ -151,7 +165,7 @@ struct ClinicalNoteTests {
         #expect(found(zh, "丈夫郭启明（中国建设银行佛山分行职员）").contains { $0.0 == "中国建设银行佛山分行" })
         // Replies after a speaker label, 小时/大小 and a generic 保险公司 are not names or employers.
         for text in ["患者：都挺好，就是上楼有点喘。\n医生：不客气。", "每6小时一次，大小约2cm。", "已联系保险公司。",
-                     "最近单位组织无偿献血，我也想去。", "主任医师查房记录\n与患者关系：夫妻\n家属呼叫120送至我院", "患者：谢谢。\n", "随访员：您好\n高热，男性多见", "常规：每日一次\n", "前个星期我们公司组织了体检。", "发作会引发局部损伤。", "前两天上幼儿园的时候"] {
+                     "最近单位组织无偿献血，我也想去。", "患者高龄，预后差。\n家属签字：拒绝尸检\n", "主任医师查房记录\n与患者关系：夫妻\n家属呼叫120送至我院", "患者：谢谢。\n", "随访员：您好\n高热，男性多见", "常规：每日一次\n", "前个星期我们公司组织了体检。", "发作会引发局部损伤。", "前两天上幼儿园的时候"] {
             #expect(!found(zh, text).contains { $0.1 == .name || $0.1 == .organization }, "\(found(zh, text))")
         }
     }
