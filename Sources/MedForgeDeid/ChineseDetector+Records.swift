@@ -15,7 +15,7 @@ extension ChineseLexicon {
     /// Words after a surname in familiar address (李大爷, 王阿姨, 张师傅).
     static let familiarTitles = list("大爷 大妈 阿姨 叔叔 奶奶 爷爷 师傅 老先生 老太太 大姐 大哥 婆婆 姐 哥 叔 姨")
     /// Characters after 小王/老李 that end the name: punctuation or a following verb or particle.
-    static let familiarFollowers = chars("，。、；：！？）)（( \t\n在说的来去是也让呢吗啊呀了和跟给到又还就都已")
+    static let familiarFollowers = chars("，。、；：！？）)（( \t\n在说的来去是也让呢吗啊呀了和跟给到又还就都已负讲打拿送陪做帮看值叫问告通联查处接交签")
     /// Suffixes of organisation names (…有限公司, …分行, …中学).
     /// Suffixes that end a firm's registered name; a weak suffix (公司, 银行, 大学) also needs a place in the name.
     static let organisationSuffixes = list("股份有限公司 有限责任公司 有限公司 分公司 集团 分行 支行 研究所 研究院 车辆段 事务所 公司 银行 大学 学院 中学 小学")
@@ -76,7 +76,7 @@ extension ChineseDetector {
         while i + 3 < n {
             if s[i] == 0xFF08 || s[i] == 40, i > 0 {
                 let p = s[i - 1]
-                let titled = "生师任授士长".unicodeScalars.contains(Unicode.Scalar(p) ?? " ")
+                let titled = "生师任授士长姨叔爷奶婆哥姐".unicodeScalars.contains(Unicode.Scalar(p) ?? " ")
                 if isASCIILetter(p) || titled, let f = fullName(at: i + 1), f < n, s[f] == 0xFF09 || s[f] == 41 {
                     add(i + 1, f, .name, "zh-name-bracket")
                 }
@@ -166,7 +166,10 @@ extension ChineseDetector {
         var j = colon + 1
         while j < n && j - colon <= 2 && (s[j] == 32 || s[j] == 0x3000) { j += 1 }
         let sl = surnameLength(j)
-        guard sl > 0, j + sl < n, s[j + sl] != ("某" as Unicode.Scalar).value else { return }
+        guard sl > 0, j + sl <= n else { return }
+        // `收款员：汤`: a common surname alone fills the field.
+        if sl == 1, boundary(j + 1), ChineseLexicon.familiarSurnames.contains(s[j]) { add(j, j + 1, .name, "zh-role-label"); return }
+        guard j + sl < n, s[j + sl] != ("某" as Unicode.Scalar).value else { return }
         var e = j + sl
         while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
         // The name must end at a boundary: a field separator, punctuation or the line's end.

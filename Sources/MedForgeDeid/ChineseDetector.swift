@@ -43,10 +43,12 @@ enum ChineseLexicon {
     static let addressCues = list("家庭住址 户籍地址 通讯地址 联系地址 现住址 居住地 住址 地址 家住 住在 现住 现居 居住于 居住在 住于 户籍地 籍贯 出生地")
     static let adminChars = chars("省市区县镇乡村路街道巷弄号楼栋室组屯旗盟州")
     static let addressStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n的因在于就诊医")
-    static let hospitalSuffixes = list("社区卫生服务中心 卫生服务中心 妇幼保健院 医学中心 卫生院 保健院 疗养院 门诊部 卫生室 诊所 医院")
+    static let hospitalSuffixes = list("社区卫生服务中心 卫生服务中心 妇幼保健院 医学中心 卫生院 保健院 疗养院 门诊部 卫生室 诊所 医院 康复中心 急救中心 防治中心 体检中心 医疗中心 透析中心 分院 养老院")
     static let hospitalStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的转入经曾来我本该外当某往赴就住为是由同至送收诊或者比如说有各找级")
     static let departmentStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n就在于的转住行和与及")
-    static let vaguePrefixes = list("本 我 外 该 当地 上级 基层 附近 其他 多家 各 综合 专科 县级 市级 省级 大 小 一家 这家 那家 私立 公立")
+    /// Characters of questions and kinds of hospital (哪家医院, 癫痫专科医院, 正规公立医院): no name in them.
+    static let genericHospitalChars = chars("哪家这那些什么请问求治疗正规专业最好著名知名十大公立私癫痫病症科线上下互联网你我他们大小好")
+    static let vaguePrefixes = list("本 我 外 该 当地 上级 基层 附近 其他 多家 各 综合 专科 县级 市级 省级 大 小 一家 这家 那家 私立 公立 正规 三甲 二甲 三级 二级 社区 私人 民营 大型 小型 外院 他院 对方 原 定点 就近 儿童 中医 妇幼 肿瘤 精神病 传染病")
     static let provinceAbbrev = chars("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼")
     /// First characters of every cue, label, province and address word: `scanCues` skips all other characters.
     static let cueStarts: Set<UInt32> = {
@@ -195,7 +197,7 @@ struct ChineseDetector {
         if cue - best == 1 {
             if ChineseLexicon.weakSurnames.contains(s[best]) { return }
             if best > 0, isCJK(s[best - 1]), !ChineseLexicon.addressVerbs.contains(s[best - 1]),
-               !"科日约".unicodeScalars.contains(Unicode.Scalar(s[best - 1]) ?? " ") { return }   // 心内科罗教授, 5月28日史主任
+               !"科日约警友".unicodeScalars.contains(Unicode.Scalar(s[best - 1]) ?? " ") { return }   // 心内科罗教授, 5月28日史主任, 交警齐警官
         }
         add(best, cue, .name, "zh-name-role")
     }
@@ -254,7 +256,13 @@ struct ChineseDetector {
             let anchored = (a..<a0).contains { k in
                 ChineseLexicon.hospitalAnchors.contains { matches($0, at: k) } || ChineseLexicon.provinces.contains { matches($0, at: k) }
             }
-            if !anchored { return }
+            // Without a place in it, a hospital's name counts where a name is expected: heading a line
+            // (`长安医院`, `養和醫院` in a letterhead) or after a verb of going or sending (转至长安医院).
+            if !anchored {
+                let before = a > 0 ? s[a - 1] : 10
+                guard before == 10 || "：:".unicodeScalars.contains(Unicode.Scalar(before) ?? " "), a0 - a >= 2, a0 - a <= 8,
+                      !(a..<a0).contains(where: { ChineseLexicon.genericHospitalChars.contains(s[$0]) }) else { return }
+            }
             var e = i + 1
             // A department right after: 心内科, 急诊科, 消化内科病区.
             var k = e

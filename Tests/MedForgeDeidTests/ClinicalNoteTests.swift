@@ -144,6 +144,9 @@ struct ClinicalNoteTests {
         ("主診醫生：黃家明醫生（Dr. WONG Ka Ming）", "黃家明"),
         ("11床 金鑫，男，52岁，高热39.2℃", "金鑫"),
         ("参加人员：钱卫东主任医师、方圆住院医师", "方圆"),
+        ("收款员：汤\n", "汤"),
+        ("治疗组：主管治疗师小刘负责PT，作业治疗由老陈负责", "刘"),
+        ("患者：方阿姨（方美华），女，69岁", "方美华"),
     ])
     func chineseRecordNamesAreFound(text: String, expected: String) {
         #expect(found(zh, text).contains { $0.0 == expected && $0.1 == .name }, "\(found(zh, text))")
@@ -158,6 +161,10 @@ struct ClinicalNoteTests {
         #expect(found(zh, "住宅電話：(852) 2345 6789").contains { $0.1 == .phone })
         // 正月 without a day, 一月份 and a month count are not dates.
         for text in ["正月里多休息", "每月复查一次", "三个月后复诊"] { #expect(!found(zh, text).contains { $0.1 == .date }, "\(text)") }
+        #expect(found(zh, "長安醫院\n主訴：右手壓傷").contains { $0.0 == "長安醫院" && $0.1 == .hospital })
+        for text in ["哪家医院治疗癫痫好？\n", "癫痫专科医院\n", "上周五在你们医院看的"] {
+            #expect(!found(zh, text).contains { $0.1 == .hospital }, "\(text)")
+        }
     }
 
     @Test func chineseEmployersAndRepliesAreTellApart() {
