@@ -57,9 +57,10 @@ extension EnglishDetector {
     func employerAfter(_ i: Int) -> (Int, Int)? {
         var j = i + 1
         while j < count, j - i <= 6, sameLine(j), !isPunct(j, 46), !isPunct(j, 59), !isPunct(j, 44) || j == i + 1 {
-            let prep = isWord(j) && ["AT", "FOR", "FROM"].contains(keys[j]) || isPunct(j, 40)
+            let prep = isWord(j) && ["AT", "FOR", "FROM", "W"].contains(keys[j]) && !(keys[j] == "W" && !isPunct(j + 1, 47)) || isPunct(j, 40)
+                || keys[i] == "ATTENDS" && j == i + 1
             if prep {
-                var a = j + 1
+                var a = keys[j] == "W" ? j + 2 : keys[i] == "ATTENDS" && j == i + 1 ? j : j + 1
                 if a < count, keys[a] == "THE" { a += 1 }
                 guard a < count, sameLine(a), !claimed[a], isCapitalised(a), !camelCase(a) || t[a].length > 4 else { return nil }
                 guard Lexicon.monthNumber[keys[a]] == nil, !Lexicon.weekdays.contains(keys[a]), placeMatch(at: a) == nil,

@@ -192,6 +192,7 @@ enum Lexicon {
     /// Words that open an employment clause (`retired machinist from X`, `laid off from X`, `works nights at X`).
     static let employmentWords: Set<String> = words("""
     WORKS WORKED WORKING EMPLOYED EMPLOYEE EMPLOYER RETIRED RETIRE RETIRING LAID FIRED JOB VOLUNTEERS VOLUNTEERED DRIVES
+    STUDENT JUNIOR SOPHOMORE FRESHMAN ATTENDS ENROLLED PROFESSOR TEACHES STUDIES FIREFIGHTER OFFICER
     CASHIER ENGINEER MACHINIST TEACHER NURSE CLERK MANAGER TECHNICIAN ANALYST MECHANIC JANITOR ELECTRICIAN
     """)
     /// Verbs of care after which `to`/`at`/`from` introduces a facility (`transferred to`, `seen at`, `d/c'd to`).
@@ -215,6 +216,7 @@ enum Lexicon {
         "LIVING": words("ASSISTED SENIOR"), "REHABILITATION": words("NURSING AND"), "REHAB": words("NURSING AND"),
         "CARE": words("PRIMARY URGENT NURSING SENIOR HOME"), "ASSOCIATES": words("MEDICAL HEALTH"),
         "VNA": words("HOME"),
+        "DEPARTMENT": words("POLICE FIRE SHERIFF SHERIFFS"), "DEPT": words("POLICE FIRE"),
         "CENTRE": words("MEDICAL HEALTH CANCER TRAUMA REHABILITATION CARE"),
         "SYSTEM": words("HEALTH"), "HOME": words("NURSING CARE FUNERAL"), "NETWORK": words("HEALTH"),
         "SERVICES": words("HEALTH MEDICAL"),

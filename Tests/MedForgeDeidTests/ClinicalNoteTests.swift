@@ -120,6 +120,8 @@ struct ClinicalNoteTests {
         ("C. Ferreira RN, CWOCN pgr 3-4417", "3-4417", .phone),
         ("referred by Dr. Papadakis at Sturdy Memorial.", "Sturdy Memorial", .hospital),
         ("funeral home is Keohane Funeral Home per wife.", "Keohane Funeral Home", .organization),
+        ("pt is a junior at Tufts, dean's office notified.", "Tufts", .organization),
+        ("pt is a firefighter w/ Quincy Fire Dept, union rep visited.", "Quincy Fire Dept", .organization),
         ("MRN NSN-774120, DOB 04/17/1951", "NSN-774120", .mrn),
     ])
     func organisationsAndFacilitiesAreFound(text: String, expected: String, type: PHIType) {
