@@ -26,6 +26,12 @@ extension ChineseLexicon {
     static let familiarTitleStarts = Set(familiarTitles.compactMap(\.first))
     static let organisationSuffixEnds = Set(organisationSuffixes.compactMap(\.last))
     static let organisationLabelStarts = Set(organisationLabels.compactMap(\.first))
+    /// Characters after which a record line may start with a name (line break, spaces, punctuation, 床, 室).
+    static let nameLeadChars = ScalarBitmap([10, 32, 0x3000] + "，。；：、（床室".unicodeScalars.map(\.value))
+    /// Every character at which `runRecordRules` does anything (colons, 小/老, familiar surnames, suffix
+    /// ends, label starts, 月, 市), as a bitmap checked once per character.
+    static let recordRuleChars = ScalarBitmap(Array(familiarSurnames) + Array(organisationSuffixEnds) + Array(organisationLabelStarts)
+        + [0xFF1A, 58] + "小老月市".unicodeScalars.map(\.value))
     static let organisationStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的是为投保患者了们我你他她它上下前后时候这那个些有没也都还就很和要把被让给")
 }
 
@@ -34,6 +40,7 @@ extension ChineseDetector {
         var i = 0
         while i < n {
             let c = s[i]
+            guard ChineseLexicon.recordRuleChars.contains(c) else { i += 1; continue }
             if c == 0xFF1A || c == 58 { personLabel(colon: i) }
             if c == ("小" as Unicode.Scalar).value || c == ("老" as Unicode.Scalar).value { familiar(i) }
             if ChineseLexicon.familiarSurnames.contains(c), i + 1 < n, ChineseLexicon.familiarTitleStarts.contains(s[i + 1]) { familiarTitled(i) }
@@ -97,8 +104,7 @@ extension ChineseDetector {
         var i = 0
         while i < n {
             // After a line start, punctuation, a space, a bed or room (`11床 金鑫`, `抢救室包海涛`) or a number.
-            let lineStart = i == 0 || s[i - 1] == 10 || s[i - 1] == 0x3000 || s[i - 1] == 32 || isDigitAt(i - 1)
-                || "，。；：、（床室".unicodeScalars.contains(Unicode.Scalar(s[i - 1]) ?? " ")
+            let lineStart = i == 0 || ChineseLexicon.nameLeadChars.contains(s[i - 1]) || isDigitAt(i - 1)
             guard lineStart, surnameLength(i) > 0, let e = fullName(at: i), e - i <= 4 else { i += 1; continue }
             var vouched = false
             // `X，男，` / `X，女，`

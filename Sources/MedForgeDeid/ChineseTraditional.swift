@@ -32,7 +32,8 @@ extension ChineseLexicon {
     /// A copy of `s` with traditional characters replaced by simplified ones (same length), or `s` itself
     /// when it has none.
     static func simplified(_ s: [UInt32]) -> [UInt32] {
-        guard s.contains(where: { traditionalToSimplified[$0] != nil }) else { return s }
-        return s.map { traditionalToSimplified[$0] ?? $0 }
+        guard s.contains(where: { traditionalChars.contains($0) }) else { return s }
+        return s.map { traditionalChars.contains($0) ? traditionalToSimplified[$0] ?? $0 : $0 }
     }
+    static let traditionalChars = ScalarBitmap(traditionalToSimplified.keys)
 }

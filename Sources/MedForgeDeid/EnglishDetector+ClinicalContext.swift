@@ -9,6 +9,7 @@ extension EnglishDetector {
         for i in 0..<count where !claimed[i] {
             if isWord(i) {
                 let k = keys[i]
+                guard Lexicon.clinicalContextAnchors.contains(k) else { continue }
                 if Lexicon.employmentWords.contains(k), !isTitleCase(i) || sentenceStart(i), let (a, e) = employerAfter(i) { add(a, e, .organization, "employment-clause"); continue }
                 if Lexicon.insurerCueWords.contains(k), isPunct(i + 1, 58), i + 2 < count, sameLine(i + 2), !claimed[i + 2], isTitleCase(i + 2),
                    !Lexicon.publicPayers.contains(keys[i + 2]),

@@ -5,7 +5,7 @@
 
 extension EnglishDetector {
     mutating func detectClinicalNames() {
-        for i in 0..<count where isWord(i) && !claimed[i] {
+        for i in 0..<count where isWord(i) && !claimed[i] && Lexicon.clinicalNameAnchors.contains(keys[i]) {
             let k = keys[i]
             if let j = relationWordEnd(i) { nameAfterRelation(j); continue }
             // Abbreviated roles (`RN`, `PT`) count in capitals only; written-out roles (`chaplain`, `rep`) in any case.
@@ -112,7 +112,7 @@ extension EnglishDetector {
 
     /// Initials or a short name signing the end of a line: `-kmp`, `- j.m.`, `-ab rn`, `-rn k. dwyer`, `rec'd 2/6 by sg`.
     mutating func detectSignatureInitials() {
-        for i in 0..<count where !claimed[i] {
+        for i in 0..<count where !claimed[i] && (t[i].kind == .punct || isWord(i) && t[i].length == 2) {
             let dash = isPunct(i, 45) && (i == 0 || t[i].spaceBefore || t[i].newlineBefore || isPunct(i - 1, 46))
             let by = isWord(i) && keys[i] == "BY" && lowerCaseWord(i)
             guard dash || by else { continue }

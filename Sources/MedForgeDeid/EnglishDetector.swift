@@ -179,7 +179,8 @@ struct EnglishDetector {
                 }
                 continue
             }
-            guard isWord(i), let (v, e) = wordNumber(at: i), v >= minimumAge, v <= 125 else { continue }
+            guard isWord(i), keys[i] == "NINETY" || (keys[i] == "ONE" || keys[i] == "A") && i + 1 < count && keys[i + 1] == "HUNDRED",
+                  let (v, e) = wordNumber(at: i), v >= minimumAge, v <= 125 else { continue }
             var j = e + 1
             if isPunct(j, 45) { j += 1 }
             let unit = j < count && sameLine(j) && isWord(j) && ["YEAR", "YEARS", "YO", "YR", "YRS"].contains(keys[j])
@@ -190,12 +191,11 @@ struct EnglishDetector {
 
     /// A number from ninety to one hundred and twenty-five written in words at token `i`: value and last token.
     func wordNumber(at i: Int) -> (Int, Int)? {
-        let tens: [String: Int] = ["NINETY": 90, "HUNDRED": 100]
-        let units: [String: Int] = ["ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5, "SIX": 6, "SEVEN": 7, "EIGHT": 8, "NINE": 9]
+        let units = Lexicon.unitNumbers
         var j = i
         var value: Int
         if keys[j] == "ONE" || keys[j] == "A", j + 1 < count, keys[j + 1] == "HUNDRED" { value = 100; j += 1 }
-        else if let t0 = tens[keys[j]], t0 == 90 { value = 90 }
+        else if keys[j] == "NINETY" { value = 90 }
         else { return nil }
         // `ninety-one`, `ninety one`, `hundred and two`
         var k = j + 1

@@ -203,6 +203,13 @@ enum Lexicon {
     """)
     /// Verbs after a visitor's or caller's given name in hasty notes (`mary in to visit`, `joe called`).
     static let visitorVerbs: Set<String> = words("CALLED CALLS VISITED VISITING AWARE UPDATED STATES STATED REPORTS REQUESTS WANTS ASKED SPOKE CAME LEFT BROUGHT AT HERE")
+    static let unitNumbers: [String: Int] = ["ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5, "SIX": 6, "SEVEN": 7, "EIGHT": 8, "NINE": 9]
+    /// Every word that can open one of the clinical-note name rules: one set lookup per token decides
+    /// whether any of them needs to look further.
+    static let clinicalNameAnchors: Set<String> = relationWords.union(moreRelationWords).union(staffRoles).union(["DR", "FR", "PT"])
+    /// The same for the clinical organisation, facility and audit rules.
+    static let clinicalContextAnchors: Set<String> = employmentWords.union(insurerCueWords).union(pharmacyChains).union(facilityVerbs)
+        .union(["THE", "AT", "TO", "FROM", "OSH", "REGISTERED", "ENTERED", "RECORDED", "AUTHORED", "CREATED", "MODIFIED", "PRINTED", "VERIFIED"])
     /// Header words for an insurer (`Ins: Tufts Health Plan`, `Primary insurance: Health New England`).
     static let insurerCueWords: Set<String> = words("INS INSURANCE INSURER PAYER PAYOR CARRIER")
     /// Clinical acronyms that are also towns in the gazetteer.

@@ -79,3 +79,15 @@ func upperKey(_ s: [UInt32], _ start: Int, _ end: Int) -> String {
     }
     return String(v)
 }
+
+/// A set of scalars in the BMP as a bitmap: membership is one load and a shift, no hashing. Used on
+/// per-character paths of the Chinese rules, which run over every character of a record.
+struct ScalarBitmap: Sendable {
+    private var words = [UInt64](repeating: 0, count: 1024)   // 65,536 bits
+    init<S: Sequence>(_ scalars: S) where S.Element == UInt32 {
+        for c in scalars where c < 65536 { words[Int(c >> 6)] |= 1 << UInt64(c & 63) }
+    }
+    @inline(__always) func contains(_ c: UInt32) -> Bool {
+        c < 65536 && words[Int(c >> 6)] & (1 << UInt64(c & 63)) != 0
+    }
+}
