@@ -259,3 +259,25 @@ extension EnglishDetector {
         }
     }
 }
+
+// MARK: a person's organisation
+
+extension EnglishDetector {
+    /// `Dr. Nwosu at Lahey`, `liaison Trudy from Care Dimensions`: a capitalised run after a found name and
+    /// `at`/`from` is where the person works, unless it is a place, a date or a department.
+    mutating func detectPersonsOrganisations() {
+        for (a, b) in spanTokenRanges([.name]) where b + 2 < count {
+            _ = a
+            let p = b + 1
+            guard isWord(p), keys[p] == "AT" || keys[p] == "FROM", sameLine(p), sameLine(p + 1) else { continue }
+            let c = p + 1
+            guard !claimed[c], isTitleCase(c), Lexicon.monthNumber[keys[c]] == nil, !Lexicon.weekdays.contains(keys[c]),
+                  !Lexicon.personTitles.contains(keys[c]), placeMatch(at: c) == nil, !Gazetteer.regions.contains(keys[c]),
+                  let e = orgRunEnd(from: c), !isPlaceRun(c, e) else { continue }
+            if (c...e).allSatisfy({ !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.serviceWords.contains(keys[$0]) }) { continue }
+            // `Ann from Texas`, `Tom from Pittsburgh` are caught by the place checks; `Mary Smith from Ann` is a person.
+            if Lexicon.firstNames.contains(keys[c]) || Lexicon.internationalFirstNames.contains(keys[c]) { continue }
+            add(c, e, .organization, "person-organisation")
+        }
+    }
+}

@@ -16,7 +16,8 @@ extension EnglishDetector {
         if glued(j + 1), isPunct(j + 1, 46) || isPunct(j + 1, 58), glued(j + 2), j + 2 < count, t[j + 2].kind == .number { return nil }
         if fractionLead(i) { return nil }
         if countWithPercentage(j) { return nil }
-        if let n = nextWordKey(j), Lexicon.fractionFollowWords.contains(n) || (Lexicon.unitSuffixes.contains(n) && !Lexicon.clockWords.contains(n)) {
+        // `in` after a date is a preposition (`died 3/9 in Baltimore`), not inches.
+        if let n = nextWordKey(j), Lexicon.fractionFollowWords.contains(n) || (Lexicon.unitSuffixes.contains(n) && !Lexicon.clockWords.contains(n) && n != "IN") {
             return nil
         }
         // Only the shapes that clinical text uses far more as numbers than as dates need a date context:

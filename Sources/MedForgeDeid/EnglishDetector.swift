@@ -114,6 +114,7 @@ struct EnglishDetector {
         detectClinicalContext()
         detectLowerCaseNotePlaces()
         spreadNames()
+        detectPersonsOrganisations()
         spreadOrganisations()
         coordinateNames()
         return spans

@@ -19,6 +19,7 @@ struct ClinicalNoteTests {
         ("PICU 11/30-12/2, weaned to room air 12/3.", "12/2"),
         ("54 yo f s/p SAH, ictus 2/5 at work.", "2/5"),
         ("adm 1/7 from OSH, extubated here 1/5.", "1/5"),
+        ("pt's son died 3/9 in Baltimore", "3/9"),
         ("Hospitalization 2/27-3/6 for hip fracture.", "3/6"),
         ("Family meeting held 3/4 with daughter.", "3/4"),
         ("Resp Care 11/2 0600: remains on vent.", "11/2"),
@@ -121,11 +122,20 @@ struct ClinicalNoteTests {
         ("referred by Dr. Papadakis at Sturdy Memorial.", "Sturdy Memorial", .hospital),
         ("funeral home is Keohane Funeral Home per wife.", "Keohane Funeral Home", .organization),
         ("pt is a junior at Tufts, dean's office notified.", "Tufts", .organization),
+        ("hospice liaison Trudy from Care Dimensions met w/ family.", "Care Dimensions", .organization),
+        ("d/c home w/ Hockomock VNA tomorrow", "Hockomock VNA", .organization),
         ("pt is a firefighter w/ Quincy Fire Dept, union rep visited.", "Quincy Fire Dept", .organization),
         ("MRN NSN-774120, DOB 04/17/1951", "NSN-774120", .mrn),
     ])
     func organisationsAndFacilitiesAreFound(text: String, expected: String, type: PHIType) {
         #expect(found(deid, text).contains { $0.0 == expected && $0.1 == type }, "\(found(deid, text))")
+    }
+
+    // Guards the person's-organisation rule: a department or a state after `at`/`from` is no organisation.
+    @Test func departmentsAndStatesAfterAPersonAreNotOrganisations() {
+        let text = "Pt seen by Dr. Patel at Cardiology clinic; daughter Ann from Texas visited."
+        #expect(!found(deid, text).contains { $0.1 == .organization || $0.1 == .hospital }, "\(found(deid, text))")
+        #expect(found(deid, text).contains { $0.0 == "Patel" && $0.1 == .name })
     }
 
     // Guards the Chinese record rules: role labels, familiar forms, titles after a department, employers.
