@@ -7,7 +7,7 @@ extension ChineseLexicon {
     /// Last characters of a field label that names a person (术者, 收款人, 随访员, 家庭医生, 助手, 护士长).
     static let personLabelEnds = chars("者人员师生手长士属民助")
     /// Whole labels that name a person without such an ending.
-    static let personLabels: Set<[UInt32]> = Set(list("记录 审核 主治 户名 家长 签名 签字 主刀 一助 二助 麻醉 巡回 器械 护送 陪同 交班 接班 实名认证 中文名 认证"))
+    static let personLabels: Set<[UInt32]> = Set(list("记录 审核 主治 户名 家长 签名 签字 主刀 一助 二助 麻醉 巡回 器械 护送 陪同 交班 接班 实名认证 中文名 认证 夜班 白班 值班 小夜 大夜"))
     /// Labels ending in a person character that are not about a person (出生, 发生, 卫生).
     static let nonPersonLabels: Set<[UInt32]> = Set(list("出生 发生 卫生 产生 医生意见 病人情况 报告人数 家属意见 与患者关系 关系 方式 结果 处理 麻醉方式 人数"))
     /// Common surnames trusted in familiar forms (小王, 老李, 李大爷).
@@ -26,6 +26,11 @@ extension ChineseLexicon {
     static let familiarTitleStarts = Set(familiarTitles.compactMap(\.first))
     static let organisationSuffixEnds = Set(organisationSuffixes.compactMap(\.last))
     static let organisationLabelStarts = Set(organisationLabels.compactMap(\.first))
+    /// Labels of the turns of a dialogue, after which a reply is as likely as a name.
+    static let speakerLabels: Set<[UInt32]> = Set(list("患者 医生 家属 患儿 护士 病人 接听者 随访员"))
+    /// Characters that never continue a name even where a label vouches for one: particles, sex and
+    /// kinship words, titles.
+    static let vouchedNameStops = chars("的了是在和与及男女岁某医生师护士先女主任教授之其妻夫儿父母床号电话住址签名患者病科院")
     /// Characters after which a record line may start with a name (line break, spaces, punctuation, 床, 室).
     static let nameLeadChars = ScalarBitmap([10, 32, 0x3000] + "，。；：、（床室".unicodeScalars.map(\.value))
     /// Every character at which `runRecordRules` does anything (colons, 小/老, familiar surnames, suffix
@@ -56,12 +61,18 @@ extension ChineseDetector {
         coordinatedNames()
     }
 
+    /// A given-name character where the context already vouches for a name (a role label, a list, a bracket):
+    /// time and number words that `isGiven` refuses in running text (天, 明, 周) are allowed here.
+    func isVouchedGiven(_ j: Int) -> Bool {
+        j < n && isCJK(s[j]) && !ChineseLexicon.vouchedNameStops.contains(s[j])
+    }
+
     /// Surname and one or two given characters at `j` ending at a boundary: the end index, or nil.
     func fullName(at j: Int) -> Int? {
         let sl = surnameLength(j)
         guard sl > 0, j + sl < n, s[j + sl] != ("某" as Unicode.Scalar).value else { return nil }
         var e = j + sl
-        while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
+        while e < n && e - (j + sl) < 2 && isVouchedGiven(e) { e += 1 }
         guard e > j + sl, boundary(e) || e < n && (s[e] == ("、" as Unicode.Scalar).value || s[e] == 47) else { return nil }
         return e
     }
@@ -172,12 +183,15 @@ extension ChineseDetector {
         var j = colon + 1
         while j < n && j - colon <= 2 && (s[j] == 32 || s[j] == 0x3000) { j += 1 }
         let sl = surnameLength(j)
-        guard sl > 0, j + sl <= n else { return }
+        // After a speaker's label a weak surname (都, 于, 时) or a doubled character starts a reply (患者：都挺好, 谢谢).
+        let speaker = ChineseLexicon.speakerLabels.contains(label)
+        guard sl > 0, j + sl <= n, sl == 2 || !speaker || !ChineseLexicon.weakSurnames.contains(s[j]) else { return }
+        if sl == 1, j + 1 < n, s[j + 1] == s[j] { return }
         // `收款员：汤`: a common surname alone fills the field.
         if sl == 1, boundary(j + 1), ChineseLexicon.familiarSurnames.contains(s[j]) { add(j, j + 1, .name, "zh-role-label"); return }
         guard j + sl < n, s[j + sl] != ("某" as Unicode.Scalar).value else { return }
         var e = j + sl
-        while e < n && e - (j + sl) < 2 && isGiven(e) { e += 1 }
+        while e < n && e - (j + sl) < 2 && isVouchedGiven(e) { e += 1 }
         // The name must end at a boundary: a field separator, punctuation or the line's end.
         guard e > j + sl, boundary(e) else { return }
         add(j, e, .name, "zh-role-label")
