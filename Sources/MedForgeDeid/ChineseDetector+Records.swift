@@ -188,7 +188,7 @@ extension ChineseDetector {
         guard sl > 0, j + sl <= n, sl == 2 || !speaker || !ChineseLexicon.weakSurnames.contains(s[j]) else { return }
         if sl == 1, j + 1 < n, s[j + 1] == s[j] { return }
         // `收款员：汤`: a common surname alone fills the field.
-        if sl == 1, boundary(j + 1), ChineseLexicon.familiarSurnames.contains(s[j]) { add(j, j + 1, .name, "zh-role-label"); return }
+        if sl == 1, boundary(j + 1), !ChineseLexicon.weakSurnames.contains(s[j]) { add(j, j + 1, .name, "zh-role-label"); return }
         guard j + sl < n, s[j + sl] != ("某" as Unicode.Scalar).value else { return }
         var e = j + sl
         while e < n && e - (j + sl) < 2 && isVouchedGiven(e) { e += 1 }

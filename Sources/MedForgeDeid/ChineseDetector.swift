@@ -17,7 +17,7 @@ enum ChineseLexicon {
     /// Role words before a name.
     static let leftCues = list("规培医师 进修医师 实习医师 值班医生 值班医师 户名 我叫 我是 儿媳妇 儿媳 女婿 孙子 孙女 外孙女 外孙 同事 工友 老伴 辅导员 室友 邻居 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 术者 主刀 患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
     /// Role words after a name.
-    static let rightCues = list("住院医师 主治医师 主任医师 副主任医师 进修医师 规培医师 实习医师 副主任 副教授 医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 护士长 主治 警官")
+    static let rightCues = list("老先生 老太太 老人家 住院医师 主治医师 主任医师 副主任医师 进修医师 规培医师 实习医师 副主任 副教授 医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 护士长 主治 警官")
     /// Words in a hospital name that make it a particular hospital, not a kind (正规医院, 三甲医院).
     static let hospitalAnchors = list("省 市 县 区 镇 乡 第 人民 大学 附属 军 协和 华西 同济 湘雅 中山 友谊 红十字 中心 妇幼 儿童 肿瘤 中医 口腔 眼科 胸科")
     static let addressVerbs = chars("找请问由给被叫让和与跟同向对是")
