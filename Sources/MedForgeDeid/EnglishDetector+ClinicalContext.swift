@@ -59,6 +59,7 @@ extension EnglishDetector {
         var j = i + 1
         while j < count, j - i <= 6, sameLine(j), !isPunct(j, 46), !isPunct(j, 59), !isPunct(j, 44) || j == i + 1 {
             let prep = isWord(j) && ["AT", "FOR", "FROM", "W"].contains(keys[j]) && !(keys[j] == "W" && !isPunct(j + 1, 47)) || isPunct(j, 40)
+                || keys[j] == "BY" && ["EMPLOYED", "HIRED", "FIRED", "CONTRACTED"].contains(keys[i])
                 || keys[i] == "ATTENDS" && j == i + 1
             if prep {
                 var a = keys[j] == "W" ? j + 2 : keys[i] == "ATTENDS" && j == i + 1 ? j : j + 1

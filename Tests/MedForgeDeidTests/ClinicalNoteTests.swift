@@ -111,7 +111,7 @@ struct ClinicalNoteTests {
     @Test(arguments: [
         ("a retired machinist from General Electric in Lynn", "General Electric", PHIType.organization),
         ("Works part-time as a cashier at Market Basket in Everett.", "Market Basket", .organization),
-        ("Ins: Tufts Health Plan Medicare Preferred", "Tufts Health Plan Medicare Preferred", .organization),
+        ("Ins: Tufts Health Plan Medicare Preferred", "Tufts Health Plan", .organization),
         ("pharmacy is cvs on main st", "cvs", .organization),
         ("who presented to the Lahey ED on 1/14", "Lahey", .hospital),
         ("Cath Feb 2084 at St. Barnabas: nonobstructive CAD.", "St. Barnabas", .hospital),
@@ -124,6 +124,8 @@ struct ClinicalNoteTests {
         ("pt is a junior at Tufts, dean's office notified.", "Tufts", .organization),
         ("hospice liaison Trudy from Care Dimensions met w/ family.", "Care Dimensions", .organization),
         ("d/c home w/ Hockomock VNA tomorrow", "Hockomock VNA", .organization),
+        ("He is employed by Raytheon Technologies as a machinist.", "Raytheon Technologies", .organization),
+        ("Insurance changed to Harvard Pilgrim Health Plan last month.", "Harvard Pilgrim Health Plan", .organization),
         ("pt is a firefighter w/ Quincy Fire Dept, union rep visited.", "Quincy Fire Dept", .organization),
         ("MRN NSN-774120, DOB 04/17/1951", "NSN-774120", .mrn),
     ])
