@@ -16,10 +16,18 @@ extension ChineseLexicon {
     static let familiarTitles = list("大爷 大妈 阿姨 叔叔 奶奶 爷爷 师傅 老先生 老太太 大姐 大哥 婆婆 姐 哥 叔 姨")
     /// Characters after 小王/老李 that end the name: punctuation or a following verb or particle.
     static let familiarFollowers = chars("，。、；：！？）)（( \t\n在说的来去是也让呢吗啊呀了和跟给到又还就都已负讲打拿送陪做帮看值叫问告通联查处接交签")
-    /// Suffixes of organisation names (…有限公司, …分行, …中学).
-    /// Suffixes that end a firm's registered name; a weak suffix (公司, 银行, 大学) also needs a place in the name.
-    static let organisationSuffixes = list("股份有限公司 有限责任公司 有限公司 分公司 集团 分行 支行 研究所 研究院 车辆段 事务所 公司 银行 大学 学院 中学 小学")
-    static let strongOrganisationSuffixes: Set<[UInt32]> = Set(list("股份有限公司 有限责任公司 有限公司 分公司 集团 分行 支行 研究所 研究院 车辆段 事务所"))
+    /// Suffixes that end a firm's registered name, longest first.
+    static let registeredOrganisationSuffixes = list("股份有限公司 有限责任公司 有限公司 分公司 集团 分行 支行 研究所 研究院 车辆段 事务所")
+    /// All organisation suffixes in matching order; a weak one (公司, 银行, 大学) also needs a place in the name.
+    static let organisationSuffixes = registeredOrganisationSuffixes + list("公司 银行 大学 学院 中学 小学")
+    static let strongOrganisationSuffixes: Set<[UInt32]> = Set(registeredOrganisationSuffixes)
+    static let companyWord = list("公司")[0], chinaWord = list("中国")[0]
+    /// Month words of lunar dates (正月, 腊月) and the relations that vouch for a name in brackets (`赵鹏（父）`).
+    static let lunarMonthChars = chars("正一二三四五六七八九十冬腊")
+    static let sexChars = chars("男女")
+    static let bracketRelations = list("父 母 父亲 母亲 子 女 儿子 女儿 丈夫 妻子 爱人 之子 之女 患者 本人 兄 弟 姐 妹 孙 孙女 儿媳 女婿 同事")
+    /// A doctor's and a patient's turn at line starts mark a dialogue.
+    static let doctorTurns = list("\n医生： \n医生:"), patientTurns = list("\n患者： \n患者:")
     /// Labels followed by an employer; 单位 only as a field (`工作单位：`), the others in running text.
     static let organisationLabels = list("工作单位： 工作单位: 单位： 单位: 就职于 任职于 供职于 受雇于")
     /// First and last characters of the lists above, so each is tried only where it can match.
@@ -106,12 +114,16 @@ extension ChineseDetector {
     /// Names vouched for by what follows them: `尉迟恒，男，38岁`, `赵鹏（父）`, and a dialogue speaker label at a
     /// line start (`周莉：请问…`) that is not a role (`随访员：`, `李医生：`).
     mutating func demographicNames() {
-        let sexes = ChineseLexicon.chars("男女")
-        // A dialogue has both a doctor's and a patient's turn at line starts.
-        let doctor = ChineseLexicon.list("\n医生： \n医生:"), patient = ChineseLexicon.list("\n患者： \n患者:")
-        let dialogue = (0..<n).contains { k in s[k] == 10 && doctor.contains { matches($0, at: k) } }
-            && (0..<n).contains { k in s[k] == 10 && patient.contains { matches($0, at: k) } }
-        let relations = ChineseLexicon.list("父 母 父亲 母亲 子 女 儿子 女儿 丈夫 妻子 爱人 之子 之女 患者 本人 兄 弟 姐 妹 孙 孙女 儿媳 女婿 同事")
+        let sexes = ChineseLexicon.sexChars
+        // A dialogue has both a doctor's and a patient's turn at line starts; looked up only when a speaker label needs it.
+        var dialogueSeen: Bool? = nil
+        func dialogue() -> Bool {
+            if let d = dialogueSeen { return d }
+            let d = (0..<n).contains { k in s[k] == 10 && ChineseLexicon.doctorTurns.contains { matches($0, at: k) } }
+                && (0..<n).contains { k in s[k] == 10 && ChineseLexicon.patientTurns.contains { matches($0, at: k) } }
+            dialogueSeen = d
+            return d
+        }
         var i = 0
         while i < n {
             // After a line start, punctuation, a space, a bed or room (`11床 金鑫`, `抢救室包海涛`) or a number.
@@ -126,11 +138,11 @@ extension ChineseDetector {
             if sp > e, sp + 1 < n, sexes.contains(s[sp]), s[sp + 1] == 32 || s[sp + 1] == 0x3000 || isDigitAt(sp + 1) { vouched = true }
             // `X（父）`
             if e + 1 < n, s[e] == 0xFF08 || s[e] == 40 {
-                for r in relations where matches(r, at: e + 1) && e + 1 + r.count < n && (s[e + 1 + r.count] == 0xFF09 || s[e + 1 + r.count] == 41) { vouched = true; break }
+                for r in ChineseLexicon.bracketRelations where matches(r, at: e + 1) && e + 1 + r.count < n && (s[e + 1 + r.count] == 0xFF09 || s[e + 1 + r.count] == 41) { vouched = true; break }
             }
             // `周莉：` at a line start in a dialogue (other lines open with 医生： or 患者：), not a role word
-            if dialogue, (i == 0 || s[i - 1] == 10), e < n, s[e] == 0xFF1A || s[e] == 58, !ChineseLexicon.personLabelEnds.contains(s[e - 1]),
-               !ChineseLexicon.weakSurnames.contains(s[i]) || surnameLength(i) == 2 { vouched = true }
+            if !vouched, i == 0 || s[i - 1] == 10, e < n, s[e] == 0xFF1A || s[e] == 58, !ChineseLexicon.personLabelEnds.contains(s[e - 1]),
+               !ChineseLexicon.weakSurnames.contains(s[i]) || surnameLength(i) == 2, dialogue() { vouched = true }
             if vouched { add(i, e, .name, "zh-name-context") }
             i = e
         }
@@ -139,8 +151,7 @@ extension ChineseDetector {
     /// `正月初八`, `腊月二十三`, `八月十五`: a lunar-calendar date (month word, then 初/十/廿/二十/三十 and a day).
     mutating func lunarDate(month m: Int) {
         guard m >= 1, m + 2 < n else { return }
-        let monthWords = ChineseLexicon.chars("正一二三四五六七八九十冬腊")
-        guard monthWords.contains(s[m - 1]) else { return }
+        guard ChineseLexicon.lunarMonthChars.contains(s[m - 1]) else { return }
         var a = m - 1
         if a >= 1, s[a] == ("一" as Unicode.Scalar).value || s[a] == ("二" as Unicode.Scalar).value, s[a - 1] == ("十" as Unicode.Scalar).value { a -= 1 }
         let lead = s[m + 1]
@@ -168,7 +179,7 @@ extension ChineseDetector {
 
     /// True when position `e` ends a name: end of text, a non-Chinese character or punctuation.
     func boundary(_ e: Int) -> Bool {
-        e >= n || !isCJK(s[e]) || ChineseLexicon.familiarFollowers.contains(s[e]) && !isCJK(s[e]) || "，。、；：！？（）【】　".unicodeScalars.contains(Unicode.Scalar(s[e]) ?? " ")
+        e >= n || !isCJK(s[e])   // punctuation, spaces and line breaks are all outside the ideograph ranges
     }
 
     /// `术者：黎晓`, `审核：郑秀英（护士长）`, `收款人：夏文静`: a label that names a role, then a surname and given name.
@@ -216,7 +227,7 @@ extension ChineseDetector {
     mutating func organisation(endingAt i: Int) {
         for suffix in ChineseLexicon.organisationSuffixes {
             let a0 = i + 1 - suffix.count
-            guard a0 >= 0, matches(suffix, at: a0), i + 1 >= n || !matches(Array("公司".unicodeScalars.map { $0.value }), at: i + 1) || suffix.count > 2 else { continue }
+            guard a0 >= 0, matches(suffix, at: a0), i + 1 >= n || !matches(ChineseLexicon.companyWord, at: i + 1) || suffix.count > 2 else { continue }
             var a = a0
             while a - 1 >= 0 && a0 - a < 20 && (isCJK(s[a - 1]) || isDigitAt(a - 1)) && !ChineseLexicon.organisationStops.contains(s[a - 1]) { a -= 1 }
             guard a0 - a >= 2 else { return }
@@ -226,7 +237,7 @@ extension ChineseDetector {
             let strong = ChineseLexicon.strongOrganisationSuffixes.contains(suffix)
             let placed = (a..<a0).contains { k in
                 ChineseLexicon.provinces.contains { matches($0, at: k) } || "省市县区".unicodeScalars.contains(Unicode.Scalar(s[k]) ?? " ")
-            } || matches(Array("中国".unicodeScalars.map { $0.value }), at: a)
+            } || matches(ChineseLexicon.chinaWord, at: a)
             guard strong ? a0 - a >= 3 : placed && a0 - a >= 2 else { return }
             add(a, i + 1, .organization, "zh-organisation")
             return

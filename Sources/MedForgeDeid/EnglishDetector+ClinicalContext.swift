@@ -25,7 +25,7 @@ extension EnglishDetector {
                     continue
                 }
                 // `Registered by: lmarquez`, `Entered by: jdoe2`: a user name after an audit label.
-                if ["REGISTERED", "ENTERED", "RECORDED", "AUTHORED", "CREATED", "MODIFIED", "PRINTED", "VERIFIED"].contains(k), i + 3 < count,
+                if Lexicon.auditLabelWords.contains(k), i + 3 < count,
                    keys[i + 1] == "BY", isPunct(i + 2, 58), sameLine(i + 3), !claimed[i + 3], t[i + 3].kind == .word || t[i + 3].kind == .alnum,
                    t[i + 3].letters >= 3, !Lexicon.commonWords.contains(keys[i + 3]) {
                     var e = i + 3
@@ -64,10 +64,8 @@ extension EnglishDetector {
             if prep {
                 var a = keys[j] == "W" ? j + 2 : keys[i] == "ATTENDS" && j == i + 1 ? j : j + 1
                 if a < count, keys[a] == "THE" { a += 1 }
-                guard a < count, sameLine(a), !claimed[a], isCapitalised(a), !camelCase(a) || t[a].length > 4 else { return nil }
-                guard Lexicon.monthNumber[keys[a]] == nil, !Lexicon.weekdays.contains(keys[a]), placeMatch(at: a) == nil,
-                      !Lexicon.personTitles.contains(keys[a]) else { return nil }
-                guard let e = orgRunEnd(from: a), !isPlaceRun(a, e) else { return nil }
+                guard a < count, sameLine(a), !claimed[a], isCapitalised(a), !camelCase(a) || t[a].length > 4,
+                      let e = bodyRunEnd(from: a) else { return nil }
                 // An acronym alone is an abbreviation being defined (`nurse (NBP)`) unless a place preposition introduced it.
                 if e == a, isAllCaps(a), t[a].length < 3 || isPunct(j, 40) { return nil }
                 return (a, e)
@@ -90,19 +88,29 @@ extension EnglishDetector {
         var a = j + 1
         if a < count, keys[a] == "THE" { a += 1 }
         guard a < count, sameLine(a), !claimed[a], isTitleCase(a), !camelCase(a) || t[a].length > 5,
-              Lexicon.monthNumber[keys[a]] == nil, !Lexicon.weekdays.contains(keys[a]), !Lexicon.personTitles.contains(keys[a]),
-              !Lexicon.holidays.contains(keys[a]), placeMatch(at: a) == nil, !Gazetteer.regions.contains(keys[a]) else { return nil }
-        guard var e = orgRunEnd(from: a), !isPlaceRun(a, e) else { return nil }
+              !Lexicon.holidays.contains(keys[a]), var e = bodyRunEnd(from: a) else { return nil }
         // `the Lahey ED`: the department acronym is not part of the name.
         while e > a, isAllCaps(e), ["ED", "ER", "ICU", "CCU", "MICU", "SICU", "NICU", "PICU", "OR", "PACU", "EW"].contains(keys[e]) { e -= 1 }
         // Meetings are events, not facilities (`presented at the Annual Meeting`).
         if (a...e).contains(where: { ["MEETING", "CONFERENCE", "CONGRESS", "SYMPOSIUM", "SESSION", "WORKSHOP", "SUMMIT", "FORUM"].contains(keys[$0]) }) { return nil }
-        // Departments and kinds of care name no one.
-        if (a...e).allSatisfy({ !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.serviceWords.contains(keys[$0]) || $0 > a && keys[$0] == "S" }) { return nil }
+        if genericRun(a, e) { return nil }
         // A listed given name followed by a surname is a person (`referred by Anna Berg`).
         if e > a, Lexicon.firstNames.contains(keys[a]) || Lexicon.internationalFirstNames.contains(keys[a]) { return nil }
         if keys[j] == "BY" { return nil }
         return (a, e)
+    }
+
+    /// Last token of an organisation's name starting at `a` that is not a date, a title or a place
+    /// (`General Electric`, not `March`, `Dr`, `Boston` or `United States`), or nil.
+    func bodyRunEnd(from a: Int) -> Int? {
+        guard Lexicon.monthNumber[keys[a]] == nil, !Lexicon.weekdays.contains(keys[a]), !Lexicon.personTitles.contains(keys[a]),
+              placeMatch(at: a) == nil, !Gazetteer.regions.contains(keys[a]), let e = orgRunEnd(from: a), !isPlaceRun(a, e) else { return nil }
+        return e
+    }
+
+    /// Departments and kinds of care name no one (`Cardiology`, `Urgent Care`, `the Device Clinic's`).
+    func genericRun(_ a: Int, _ e: Int) -> Bool {
+        (a...e).allSatisfy { !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.serviceWords.contains(keys[$0]) || $0 > a && keys[$0] == "S" }
     }
 
     /// Last token of a capitalised run that can name an organisation (`General Electric`, `Market Basket`,
@@ -161,7 +169,6 @@ extension EnglishDetector {
         func digitsRun(_ from: Int) -> Int { var k = from; while k < c.count && isASCIIDigit(c[k]) { k += 1 }; return k }
         var k = digitsRun(0)
         if k > 0, k < c.count, c[k] == 120 || c[k] == 88, digitsRun(k + 1) == c.count, k + 1 < c.count { return true }
-        k = 0
         guard c.count >= 4, c[0] == 71 || c[0] == 103 else { return false }
         k = digitsRun(1)
         guard k > 1, k <= 3, k < c.count, c[k] == 80 || c[k] == 112 else { return false }
@@ -267,15 +274,11 @@ extension EnglishDetector {
     /// `Dr. Nwosu at Lahey`, `liaison Trudy from Care Dimensions`: a capitalised run after a found name and
     /// `at`/`from` is where the person works, unless it is a place, a date or a department.
     mutating func detectPersonsOrganisations() {
-        for (a, b) in spanTokenRanges([.name]) where b + 2 < count {
-            _ = a
+        for (_, b) in spanTokenRanges([.name]) where b + 2 < count {
             let p = b + 1
             guard isWord(p), keys[p] == "AT" || keys[p] == "FROM", sameLine(p), sameLine(p + 1) else { continue }
             let c = p + 1
-            guard !claimed[c], isTitleCase(c), Lexicon.monthNumber[keys[c]] == nil, !Lexicon.weekdays.contains(keys[c]),
-                  !Lexicon.personTitles.contains(keys[c]), placeMatch(at: c) == nil, !Gazetteer.regions.contains(keys[c]),
-                  let e = orgRunEnd(from: c), !isPlaceRun(c, e) else { continue }
-            if (c...e).allSatisfy({ !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.serviceWords.contains(keys[$0]) }) { continue }
+            guard !claimed[c], isTitleCase(c), let e = bodyRunEnd(from: c), !genericRun(c, e) else { continue }
             // `Ann from Texas`, `Tom from Pittsburgh` are caught by the place checks; `Mary Smith from Ann` is a person.
             if Lexicon.firstNames.contains(keys[c]) || Lexicon.internationalFirstNames.contains(keys[c]) { continue }
             add(c, e, .organization, "person-organisation")

@@ -122,10 +122,11 @@ extension EnglishDetector {
             guard e - i <= 8, e > i + 1 else { continue }
             var a = i + 1
             // Credentials before the name: `-rn k. dwyer`.
-            while a < e - 1, isWord(a), Lexicon.credentials.contains(keys[a]) || keys[a] == "RRT" || keys[a] == "RT" { a += 1 }
+            func credential(_ m: Int) -> Bool { isWord(m) && (Lexicon.credentials.contains(keys[m]) || keys[m] == "RRT" || keys[m] == "RT") }
+            while a < e - 1, credential(a) { a += 1 }
             var b = e - 1
             if isPunct(b, 46), b > a, !isWord(b - 1) || t[b - 1].length > 1 { b -= 1 }   // sentence full stop, not an initial's
-            while b > a, isWord(b), Lexicon.credentials.contains(keys[b]) || keys[b] == "RRT" || keys[b] == "RT" { b -= 1 }
+            while b > a, credential(b) { b -= 1 }
             guard b >= a, a < count, !claimed[a] else { continue }
             // Letters, single-letter initials with dots, and at most one longer word.
             var longWords = 0, letters = 0, ok = true

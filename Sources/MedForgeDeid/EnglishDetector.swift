@@ -157,7 +157,6 @@ struct EnglishDetector {
             // `91 F with`, `a 92 M`: age and sex shorthand.
             if !isAge, j < count, sameLine(j), isWord(j), t[j].length == 1, keys[j] == "M" || keys[j] == "F", isAllCaps(j),
                !(j + 1 < count && (isPunct(j + 1, 47) || isPunct(j + 1, 46) && glued(j + 1))) { isAge = true }
-            // `in her 90s`: a decade of life.
             if isAge && v >= minimumAge { add(i, i, .age, "age") }
         }
         detectAgeShorthand()

@@ -7,7 +7,7 @@ enum Lexicon {
         Set(text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { $0.uppercased() })
     }
 
-    static let firstNames: Set<String> = words(NameLists.firstNames).subtracting(commonWords)
+    static let firstNames: Set<String> = rawFirstNames.subtracting(commonWords)
     /// Given names from many countries (GivenNameLists.swift), trusted only before a second capitalised word.
     static let internationalFirstNames: Set<String> = words(GivenNameLists.international).subtracting(commonWords)
 
@@ -127,8 +127,8 @@ enum Lexicon {
     static let moreRelationWords: Set<String> = words("""
     SIBLING SIBLINGS STEPSON STEPDAUGHTER STEPMOTHER STEPFATHER GRANDMOTHER GRANDFATHER GRANDMA GRANDPA GRANDCHILD
     AUNT UNCLE COUSIN FIANCE FIANCEE BOYFRIEND GIRLFRIEND GUARDIAN CAREGIVER ROOMMATE NEIGHBOR NEIGHBOUR HCP PROXY
-    EX EXWIFE EXHUSBAND MOTHER FATHER MOM DAD MUM MA PA DTR DAU HUSB SIS BRO GRANDDTR GRANDSON GRANDDAUGHTER SIBS
-    """).subtracting(["MA", "PA"])
+    EX EXWIFE EXHUSBAND MUM DTR DAU HUSB SIS BRO GRANDDTR SIBS
+    """)
     /// Staff roles written before a colleague's name (`RN Sandeep`, `RT Dave`, `Chaplain Ruth`).
     static let staffRoles: Set<String> = words("RN RT RRT LPN CNA SW CM NP PCA OT PT NURSE CHAPLAIN INTERPRETER OFFICER SITTER TECH REP LIAISON AIDE PRIEST MINISTER CASEWORKER")
     /// Nouns for roles and departments that follow a role word without being a name (`RN Supervisor`, `Attending Psychiatrist`).
@@ -212,7 +212,9 @@ enum Lexicon {
     static let clinicalNameAnchors: Set<String> = relationWords.union(moreRelationWords).union(staffRoles).union(["DR", "FR", "PT"])
     /// The same for the clinical organisation, facility and audit rules.
     static let clinicalContextAnchors: Set<String> = employmentWords.union(insurerCueWords).union(pharmacyChains).union(facilityVerbs)
-        .union(["THE", "AT", "TO", "FROM", "OSH", "REGISTERED", "ENTERED", "RECORDED", "AUTHORED", "CREATED", "MODIFIED", "PRINTED", "VERIFIED"])
+        .union(auditLabelWords).union(["THE", "AT", "TO", "FROM", "OSH"])
+    /// Words before `by:` and a user name in an audit line (`Registered by: lmarquez`).
+    static let auditLabelWords: Set<String> = words("REGISTERED ENTERED RECORDED AUTHORED CREATED MODIFIED PRINTED VERIFIED")
     /// Header words for an insurer (`Ins: Tufts Health Plan`, `Primary insurance: Health New England`).
     static let insurerCueWords: Set<String> = words("INS INSURANCE INSURER PAYER PAYOR CARRIER")
     /// Clinical acronyms that are also towns in the gazetteer.
@@ -342,7 +344,7 @@ enum Lexicon {
     /// Words before `a/b` that make it a fraction, grade, score or setting, not a date (`BP 2/3`, `pain 7/10`, `CPAP 5/5`).
     static let fractionLeadWords: Set<String> = words("""
     BP PAIN STRENGTH CPAP BIPAP PEEP PS PSV GRADE GRADED SCORE SCORED SCALE RATIO MURMUR SEM GCS APGAR APGARS
-    MAE GRIP GRIPS RUE LUE RLE LLE BUE BLE UE LE EXTREMITIES EXTS MOTOR SENSORY
+    MAE GRIP GRIPS RUE LUE RLE LLE BUE BLE UE LE EXTREMITIES EXTS SENSORY
     RATE RATED RATES MOTOR POWER REFLEXES DTR DTRS VENT AC SIMV TV FIO2 ABG VBG GRAVIDA TAKE TAKES TAKING GIVE
     GIVEN HALF DILATED CM STATION EFFACED NORMAL SALINE DEXTROSE BOTTLES CULTURES VISION ACUITY SETS
     RELIEF DECREASED INCREASED SECTION CHAPTER PAGE PAGES ARTICLE FORM VERSE ITEM ITEMS CYTOKERATIN CK
@@ -352,7 +354,7 @@ enum Lexicon {
     RUE LUE RLE LLE BUE BLE UE LE BUES BLES EXT EXTS EXTREMITIES GRIP BILAT BIL X4 X2 PROX DISTAL FLEXION EXTENSION
     NS SEM HSM MURMUR MURMURS SYSTOLIC DIASTOLIC HOLOSYSTOLIC STRENGTH BILATERALLY THROUGHOUT TAB TABS TABLET
     TABLETS PILL PILLS CAP CAPS CAPSULE CAPSULES DOSE DOSES OF BOTTLE BOTTLES CULTURE CULTURES SETS SET PATIENTS PTS
-    CASES SUBJECTS PARTICIPANTS EYES CHILDREN WOMEN MEN SAMPLES SPECIMENS INCH INCHES CUP CUPS STRENGTH
+    CASES SUBJECTS PARTICIPANTS EYES CHILDREN WOMEN MEN SAMPLES SPECIMENS INCH INCHES CUP CUPS
     RESPONDERS RESPONDED SURVIVED DIED WERE WAS HAD HAVE VS VERSUS AND OR NSS LR DEXTROSE SALINE PPD
     """)
     /// Words that make a number range a duration (`2-3 days`, `6-8 weeks`).
@@ -363,7 +365,7 @@ enum Lexicon {
     static let monthDayCueWords: Set<String> = words("""
     HELD DONE STARTED STOPPED BEGAN PLACED REMOVED CHANGED RESTARTED RESUMED TRANSFERRED RECD REC'D RECEIVED SENT
     DRAWN OBTAINED PERFORMED SCHEDULED PLANNED APPT APPOINTMENT FU UP CHECK NEG POS POSITIVE NEGATIVE DOSE ADM
-    DIED INTUBATED EXTUBATED ADMITTED DISCHARGED DCD SEEN
+    DIED INTUBATED EXTUBATED DCD
     LAST NEXT DUE EXPECTED ESTIMATED EDD LMP DC SP POD NOTED DIAGNOSED CONFIRMED CALLED VISIT VISITED
     MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY MON TUE TUES WED THU THUR THURS FRI SAT SUN
     """)
