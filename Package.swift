@@ -44,7 +44,7 @@ let package = Package(
         // Reverse-mode differentiation, LoRA, optimisers, DP-SGD, EWC, checkpoints, adapter export.
         .target(name: "MedForgeTrain", dependencies: ["MedForgeLLM"], swiftSettings: fastSwift),
         // PHI detection and replacement. Imports nothing above Foundation.
-        .target(name: "MedForgeDeid", swiftSettings: fastSwift),
+        .target(name: "MedForgeDeid", resources: [.copy("Model")], swiftSettings: fastSwift),
         // Ingestion, differential privacy, augmentation, dedup, export.
         .target(name: "MedForgeCorpus", dependencies: ["MedForgeDeid"], swiftSettings: fastSwift),
         .executableTarget(

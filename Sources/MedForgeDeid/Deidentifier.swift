@@ -19,8 +19,19 @@ public struct DeidOptions: Sendable {
     public var mode: ReplacementMode = .tag
     /// Ages at or above this are identifying (HIPAA Safe Harbor: over 89).
     public var minimumAge: Int = 90
-    public init(language: DeidLanguage = .auto, mode: ReplacementMode = .tag, minimumAge: Int = 90) {
+    /// Run the statistical tagger beside the rules (its spans are added to theirs).
+    public var tagger: Bool = true
+    /// Added to the tagger's score for "not PHI": positive values make it more conservative.
+    public var taggerBias: Float = 0
+    /// Mean tagger margin a span with only weak evidence of its class (a lower-case name, a lone
+    /// Chinese surname) needs to be reported.
+    public var taggerWeakMargin: Float = TaggerScorer.defaultWeakMargin
+    /// A tagger model other than the shipped one (e.g. one just trained by `medforge deid-train`).
+    public var taggerModel: TaggerModel? = nil
+    public init(language: DeidLanguage = .auto, mode: ReplacementMode = .tag, minimumAge: Int = 90,
+                tagger: Bool = true, taggerBias: Float = 0) {
         self.language = language; self.mode = mode; self.minimumAge = minimumAge
+        self.tagger = tagger; self.taggerBias = taggerBias
     }
 }
 
@@ -48,6 +59,7 @@ public struct Deidentifier: Sendable {
         _ = Lexicon.surnameRank.count + Lexicon.firstNames.count + Lexicon.commonWords.count
         _ = Lexicon.internationalFirstNames.count + Gazetteer.places.count + Gazetteer.regions.count + Gazetteer.multiWordStarts.count
         _ = ChineseLexicon.cueStarts.count + SurrogateGenerator.surnames.count + SurrogateGenerator.firstNames.count
+        _ = TaggerModel.shipped
     }
 
     /// Language by script: Chinese when ideographs are at least a fifth of the letters.
@@ -67,9 +79,10 @@ public struct Deidentifier: Sendable {
         let language = options.language == .auto ? Deidentifier.detectLanguage(s) : options.language
         let hasCJK = options.language != .en && s.contains(where: isCJK)
         var found: [PHISpan] = []
+        // Traditional characters are read through their simplified forms; offsets are unchanged.
+        let simplified = hasCJK ? ChineseLexicon.simplified(s) : s
         if hasCJK {
-            // Traditional characters are read through their simplified forms; offsets are unchanged.
-            var zh = ChineseDetector(scalars: ChineseLexicon.simplified(s), minimumAge: options.minimumAge)
+            var zh = ChineseDetector(scalars: simplified, minimumAge: options.minimumAge)
             found = zh.run()
         }
         let tokens = Tokenizer.tokenize(s)
@@ -77,6 +90,11 @@ public struct Deidentifier: Sendable {
         en.claim(found)
         en.wordRules = options.language != .zh
         found += en.run()
+        if options.tagger, let model = options.taggerModel ?? TaggerModel.shipped {
+            let input = TaggerInput(s: s, cjk: simplified, tokens: tokens, keys: en.keys, vocabulary: model.vocabulary)
+            let (labels, margins) = TaggerScorer(model: model).decode(input, bias: options.taggerBias)
+            found += taggerSpans(labels, margins: margins, tokens: tokens, scalars: s, input: input, rules: found, weakMargin: options.taggerWeakMargin)
+        }
         return (found.merged(), language)
     }
 

@@ -19,6 +19,7 @@ struct CorpusBuildCommand: ParsableCommand {
     @Option(help: "Input format: auto, jsonl, text, csv, fhir, medline.") var format: String = "auto"
     @Option(help: "De-identification mode: tag, mask, surrogate, hash.") var mode: String = "surrogate"
     @Option(help: "Language: en, zh, auto.") var lang: String = "auto"
+    @OptionGroup var tagger: TaggerArguments
     @Option(name: .customLong("key-file"), help: "Corpus key for surrogates.") var keyFile: String?
     @Option(name: .customLong("dp-column"), help: "DP for a numeric column: name:lower:upper:epsilon[:laplace|gaussian]. Repeatable.") var dpColumns: [String] = []
     @Option(name: .customLong("dp-budget"), help: "Total epsilon; columns beyond it are refused.") var dpBudget: Double = 1.0
@@ -39,6 +40,7 @@ struct CorpusBuildCommand: ParsableCommand {
         o.outputDirectory = output
         o.format = IngestFormat(rawValue: format) ?? .auto
         o.deid = DeidOptions(language: DeidLanguage(rawValue: lang) ?? .auto, mode: ReplacementMode(rawValue: mode) ?? .surrogate)
+        try tagger.apply(to: &o.deid)
         o.key = try DeidCommand.loadKey(keyFile)
         o.dpColumns = try dpColumns.map { try DPColumn(spec: $0) }
         o.dpBudget = dpBudget

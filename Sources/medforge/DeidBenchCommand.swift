@@ -10,6 +10,7 @@ struct DeidBenchCommand: ParsableCommand {
 
     @Option(help: "Generated notes to process (half English, half Chinese).") var notes: Int = 20000
     @Option(help: "Replacement mode.") var mode: String = "surrogate"
+    @OptionGroup var tagger: TaggerArguments
 
     func run() throws {
         let en = SyntheticNotes.english(count: notes / 2, seed: 11), zh = SyntheticNotes.chinese(count: notes / 2, seed: 12)
@@ -20,7 +21,9 @@ struct DeidBenchCommand: ParsableCommand {
         let w = try LineWriter(path: inPath)
         for (i, d) in (en + zh).enumerated() { try w.write("{\"id\": \(i), \"text\": \(JSONOut.quoted(d.text))}") }
         try w.close()
-        let deid = Deidentifier(options: DeidOptions(mode: ReplacementMode(rawValue: mode) ?? .surrogate), key: Array("bench".utf8))
+        var options = DeidOptions(mode: ReplacementMode(rawValue: mode) ?? .surrogate)
+        try tagger.apply(to: &options)
+        let deid = Deidentifier(options: options, key: Array("bench".utf8))
         let pipeline = DeidPipeline(deid: deid)
         guard let h = FileHandle(forReadingAtPath: inPath) else { throw ValidationError("cannot reopen \(inPath)") }
         let out = try LineWriter(path: dir.appendingPathComponent("out.jsonl").path)

@@ -16,6 +16,7 @@ struct DeidCommand: ParsableCommand {
     @Option(help: "Audit JSONL: offsets, type, rule and keyed hash per span; never text.") var audit: String?
     @Option(help: "Reject JSONL (default: OUT.rejects.jsonl).") var rejects: String?
     @Option(name: .customLong("min-age"), help: "Ages at or above this are PHI (Safe Harbor: 90).") var minAge: Int = 90
+    @OptionGroup var tagger: TaggerArguments
 
     func validate() throws {
         guard DeidLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be en, zh or auto (found \(lang))") }
@@ -25,7 +26,8 @@ struct DeidCommand: ParsableCommand {
 
     func run() throws {
         let key = try DeidCommand.loadKey(keyFile)
-        let options = DeidOptions(language: DeidLanguage(rawValue: lang) ?? .auto, mode: ReplacementMode(rawValue: mode) ?? .tag, minimumAge: minAge)
+        var options = DeidOptions(language: DeidLanguage(rawValue: lang) ?? .auto, mode: ReplacementMode(rawValue: mode) ?? .tag, minimumAge: minAge)
+        try tagger.apply(to: &options)
         var pipeline = DeidPipeline(deid: Deidentifier(options: options, key: key))
         if isatty(2) == 1 {
             let total = (try? FileManager.default.attributesOfItem(atPath: input)[.size] as? Int) ?? nil

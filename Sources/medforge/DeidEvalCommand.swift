@@ -13,9 +13,12 @@ struct DeidEvalCommand: ParsableCommand {
     var gold: [String] = []
     @Option(help: "Documents per generated set (generated from templates, not real notes).") var count: Int = 1000
     @Option(name: .customLong("min-age"), help: "Ages at or above this are PHI.") var minAge: Int = 90
+    @OptionGroup var tagger: TaggerArguments
 
     func run() throws {
-        let deid = Deidentifier(options: DeidOptions(minimumAge: minAge), key: Array("medforge-eval".utf8))
+        var options = DeidOptions(minimumAge: minAge)
+        try tagger.apply(to: &options)
+        let deid = Deidentifier(options: options, key: Array("medforge-eval".utf8))
         if let data {
             guard let bytes = FileManager.default.contents(atPath: data) else { throw ValidationError("--data: cannot read \(data)") }
             let docs = try Evaluator.loadPresidio(bytes)

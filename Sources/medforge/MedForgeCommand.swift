@@ -8,7 +8,7 @@ struct MedForgeCommand: AsyncParsableCommand {
         subcommands: [
             GenerateCommand.self, LogitsCommand.self, TokenizeCommand.self, BenchCommand.self, InspectCommand.self,
             FinetuneCommand.self, MergeCommand.self, BenchKernelsCommand.self,
-            DeidCommand.self, CorpusCommand.self, DeidEvalCommand.self, DeidBenchCommand.self,
+            DeidCommand.self, CorpusCommand.self, DeidEvalCommand.self, DeidTrainCommand.self, DeidBenchCommand.self,
         ]
     )
 }

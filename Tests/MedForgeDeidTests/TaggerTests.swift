@@ -1,0 +1,132 @@
+import XCTest
+@testable import MedForgeDeid
+
+/// The statistical tagger: training, the model file, decoding constraints and the span filters.
+final class TaggerTests: XCTestCase {
+    /// Small training set: names after `with` and dates after `on` in varied sentences.
+    static func toyDocuments() -> [GoldDocument] {
+        let names = ["Amara", "Bogdan", "Chiara", "Dmitri", "Esperanza", "Farouk", "Greta", "Hiroshi", "Ingrid", "Jamal",
+                     "Kasia", "Lorenzo", "Mireille", "Nkechi", "Oskar", "Priya", "Quentin", "Rosalind", "Soren", "Tamsin"]
+        let verbs = ["Spoke with", "Met with", "Called", "Updated"]
+        let tails = ["about the plan.", "re discharge.", "who agrees with the plan.", "at bedside."]
+        var docs: [GoldDocument] = []
+        for (k, name) in names.enumerated() {
+            let lead = verbs[k % verbs.count] + " "
+            let date = "\(k % 12 + 1)/\(k % 27 + 1)"
+            let text = lead + name + " " + tails[k % tails.count] + " Seen on " + date + ", stable."
+            let a = lead.unicodeScalars.count, b = a + name.unicodeScalars.count
+            let d = text.unicodeScalars.count - ", stable.".unicodeScalars.count
+            docs.append(GoldDocument(text: text, spans: [GoldSpan(start: a, end: b, type: "NAME"),
+                                                         GoldSpan(start: d - date.unicodeScalars.count, end: d, type: "DATE")]))
+            // Look-alike without PHI: clinical words in the same frames.
+            docs.append(GoldDocument(text: lead + "pharmacy " + tails[(k + 1) % tails.count] + " Pain 3/10 on exam.", spans: []))
+        }
+        return docs
+    }
+
+    func testTrainingLearnsTheFramesAndIsDeterministic() throws {
+        let (model, report) = TaggerTrainer.train(Self.toyDocuments(), bits: 14, epochs: 6)
+        XCTAssertEqual(report.epochs.count, 6)
+        XCTAssertLessThan(report.epochs.last!.mistakes, report.epochs.first!.mistakes, "training should reduce mistakes")
+        let (again, _) = TaggerTrainer.train(Self.toyDocuments(), bits: 14, epochs: 6)
+        XCTAssertEqual(model.serialized(), again.serialized(), "same data and seed must give the same model")
+
+        // Unseen name in a seen frame is tagged; the look-alike frame is not.
+        let doc = TaggerDocument(text: "Spoke with Wilhelmina about the plan.")
+        let (labels, margins) = TaggerScorer(model: model).decode(doc.input)
+        let spans = taggerSpans(labels, margins: margins, tokens: doc.tokens, scalars: doc.scalars, input: doc.input)
+        XCTAssertEqual(spans.map { String(decoding: doc.scalars[$0.start..<$0.end].map { UInt8($0) }, as: UTF8.self) }, ["Wilhelmina"])
+        XCTAssertEqual(spans.first?.type, .name)
+        let none = TaggerDocument(text: "Spoke with pharmacy about the plan.")
+        let (l2, m2) = TaggerScorer(model: model).decode(none.input)
+        XCTAssertTrue(taggerSpans(l2, margins: m2, tokens: none.tokens, scalars: none.scalars, input: none.input).isEmpty)
+    }
+
+    func testModelFileRoundTripAndDamage() throws {
+        let (model, _) = TaggerTrainer.train(Self.toyDocuments(), bits: 12, epochs: 3)
+        let bytes = model.serialized()
+        let back = try TaggerModel(serialized: bytes)
+        XCTAssertEqual(back.bits, 12)
+        let maxAbs = model.weights.map(abs).max()!
+        XCTAssertGreaterThan(maxAbs, 0)
+        for (a, b) in zip(model.weights, back.weights) { XCTAssertEqual(a, b, accuracy: maxAbs / 30000) }
+        XCTAssertThrowsError(try TaggerModel(serialized: Array(bytes.dropLast(3)))) { error in
+            XCTAssertTrue("\(error)".contains("truncated"))
+        }
+        var bad = bytes; bad[0] = 0x58
+        XCTAssertThrowsError(try TaggerModel(serialized: bad)) { XCTAssertTrue("\($0)".contains("not a MedForge tagger")) }
+        XCTAssertThrowsError(try TaggerModel(serialized: Array(bytes.prefix(10))))
+        // A bucket index past the table is refused, not read out of bounds.
+        var wild = bytes
+        wild[28] = 0xFF; wild[29] = 0xFF; wild[30] = 0xFF; wild[31] = 0x7F
+        XCTAssertThrowsError(try TaggerModel(serialized: wild)) { XCTAssertTrue("\($0)".contains("out of range")) }
+    }
+
+    func testDecodingNeverStartsWithAnInsideLabel() {
+        // I- labels may only continue their own class.
+        XCTAssertFalse(TaggerScorer.allowed(TaggerClass.name.label(inside: true), after: 0))
+        XCTAssertFalse(TaggerScorer.allowed(TaggerClass.name.label(inside: true), after: TaggerClass.date.label(inside: false)))
+        XCTAssertTrue(TaggerScorer.allowed(TaggerClass.name.label(inside: true), after: TaggerClass.name.label(inside: false)))
+        XCTAssertTrue(TaggerScorer.allowed(TaggerClass.date.label(inside: false), after: TaggerClass.name.label(inside: true)))
+    }
+
+    /// Spans of one class over the whole text, through the filter, all tokens at margin `margin`.
+    func filtered(_ text: String, _ cls: TaggerClass, margin: Float = 1) -> [String] {
+        let doc = TaggerDocument(text: text)
+        var labels = [Int](repeating: 0, count: doc.tokens.count)
+        for i in labels.indices { labels[i] = cls.label(inside: i > 0) }
+        let margins = [Float](repeating: margin, count: labels.count)
+        return taggerSpans(labels, margins: margins, tokens: doc.tokens, scalars: doc.scalars, input: doc.input, weakMargin: 5).map { span in
+            var s = ""; s.unicodeScalars.append(contentsOf: doc.scalars[span.start..<span.end].compactMap(Unicode.Scalar.init)); return s
+        }
+    }
+
+    func testSpanFilterRejectsImpossibleSpans() {
+        XCTAssertEqual(filtered("(1234567)", .number), ["1234567"], "punctuation trimmed")
+        XCTAssertEqual(filtered("0.004", .number), [])
+        XCTAssertEqual(filtered("1975-2001", .number), [])
+        XCTAssertEqual(filtered("miR-429", .number), [])
+        XCTAssertEqual(filtered("粤B5K3R9", .number), ["粤B5K3R9"])
+        XCTAssertEqual(filtered("69-90", .date), [])
+        XCTAssertEqual(filtered("3/14", .date), [], "a bare month/day is left to the rules")
+        XCTAssertEqual(filtered("3/14/2023", .date), ["3/14/2023"])
+        XCTAssertEqual(filtered("March", .date), ["March"])
+        XCTAssertEqual(filtered("5月4日", .date), ["5月4日"])
+        XCTAssertEqual(filtered("正月初八", .date), ["正月初八"])
+        XCTAssertEqual(filtered("三个月", .date), [])
+        XCTAssertEqual(filtered("Omega", .date), [])
+        XCTAssertEqual(filtered("kit", .name), [], "lower-case names need a confident tagger")
+        XCTAssertEqual(filtered("kit", .name, margin: 6), ["kit"])
+        XCTAssertEqual(filtered("COPD", .name), [], "acronyms unknown to the name lists")
+        XCTAssertEqual(filtered("-", .name, margin: 100), [], "punctuation alone is never a span")
+        XCTAssertEqual(filtered("Okafor", .name), ["Okafor"])
+        XCTAssertEqual(filtered("张建国", .name), ["张建国"])
+        XCTAssertEqual(filtered("谢谢", .name), [])
+        XCTAssertEqual(filtered("太", .name), [], "a lone character is weak evidence")
+        XCTAssertEqual(filtered("许", .name, margin: 6), ["许"], "a lone surname with a confident tagger")
+        XCTAssertEqual(filtered("Group", .organisation), [])
+
+        XCTAssertEqual(filtered("元在大脑中的部", .organisation), [])
+        XCTAssertEqual(filtered("Lahey", .organisation), [], "one unknown word is weak evidence")
+        XCTAssertEqual(filtered("Lahey", .organisation, margin: 6), ["Lahey"])
+        XCTAssertEqual(filtered("Lahey Clinic", .organisation), ["Lahey Clinic"])
+        XCTAssertEqual(filtered("0700", .organisation, margin: 100), [])
+        XCTAssertEqual(filtered("02139", .place), ["02139"])
+        XCTAssertEqual(filtered("Texas", .place, margin: 100), [], "states are not PHI")
+    }
+
+    func testNegativeLoaders() {
+        let conll = "-DOCSTART- (1)\n\nBRCA1\tNN\tO\tO\nis\tNN\tO\tO\nsecreted\tNN\nin\tNN\n(\tNN\nhumans\tNN\n)\tNN\n.\tNN\n\nNext\nsentence\n.\n"
+        let docs = TaggerTrainer.conllDocuments(conll, limit: 1000, sentences: 2)
+        XCTAssertEqual(docs.map(\.text), ["BRCA1 is secreted in (humans). Next sentence."])
+        XCTAssertTrue(docs.allSatisfy { $0.spans.isEmpty })
+        let plain = TaggerTrainer.plainDocuments("aaaa\nbbbb\n\ncccc\ndddd\n", skip: 5, limit: 8)
+        XCTAssertEqual(plain.map(\.text), ["bbbb", "cccc"])
+    }
+
+    func testGoldLabelsFollowTokens() {
+        let doc = TaggerDocument(text: "Dr. Ama Owusu saw him.", spans: [(4, 13, .name)])
+        // Tokens: Dr . Ama Owusu saw him .
+        XCTAssertEqual(doc.gold, [0, 0, TaggerClass.name.label(inside: false), TaggerClass.name.label(inside: true), 0, 0, 0])
+    }
+}
