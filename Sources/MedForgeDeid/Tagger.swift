@@ -140,6 +140,7 @@ struct TaggerInput {
     var flags: [UInt32]     // lexicon and layout bits (TaggerInput.Flag)
     var prefix: [UInt64]    // first three letters of longer words, 0 otherwise
     var suffix: [UInt64]    // last three letters of longer words, 0 otherwise
+    let keys: [String]      // upper-case text of word/alnum tokens, "" for others
     var count: Int { word.count }
 
     enum Flag: Int, CaseIterable {
@@ -153,6 +154,7 @@ struct TaggerInput {
     /// (or `s` itself); `keys`: upper-case text of word/alnum tokens, "" for others.
     init(s: [UInt32], cjk: [UInt32], tokens t: [Token], keys: [String], vocabulary: TaggerVocabulary) {
         let n = t.count
+        self.keys = keys
         word = [UInt64](repeating: 0, count: n)
         shape = [UInt64](repeating: 0, count: n)
         flags = [UInt32](repeating: 0, count: n)
@@ -426,6 +428,10 @@ func taggerSpans(_ labels: [Int], margins: [Float], tokens t: [Token], scalars s
         // Plan` keeps its end).
         while r < ruleSpans.count && ruleSpans[r].end <= Int(t[a].start) { r += 1 }
         if r < ruleSpans.count && ruleSpans[r].start < Int(t[b].end) { continue }
+        // A capitalised English name does not end in a lower-case word (`Babinski downgoing`).
+        if t[a].kind == .word && isUpperLetter(s[Int(t[a].start)]) {
+            while b > a && (t[b].kind == .punct || (t[b].kind == .word && !isUpperLetter(s[Int(t[b].start)]))) { b -= 1 }
+        }
         let evidence = plausible(cls, a, b, t, s, x)
         let margin = margins[a...b].reduce(0, +) / Float(b - a + 1)
         explain?(a, b, cls, margin, evidence)
@@ -437,6 +443,9 @@ func taggerSpans(_ labels: [Int], margins: [Float], tokens t: [Token], scalars s
     return out
 }
 
+/// What a candidate span's form says: `impossible` (never reported), `weak` (made of words that
+/// ordinary text uses: `Cardiology`, `Country Club`, `DILI`; reported only above the margin bar)
+/// or `strong` (reported whenever the tagger chose it).
 public enum TaggerEvidence: String, Sendable { case impossible, weak, strong }
 
 extension Deidentifier {
@@ -482,6 +491,15 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
     func ordinaryWords(_ r: ClosedRange<Int>) -> Bool {
         r.allSatisfy { t[$0].kind != .word || has($0, F.vocabularyWord) || has($0, F.commonWord) }
     }
+    // A name, place or organisation followed by a term head is an eponym or a classification
+    // (`Ramsay Hunt syndrome`, `Bethesda V`); one word before `of` + a lower-case word is a title
+    // (`Dean of students`).
+    if cls != .number && cls != .date, b + 1 < t.count, t[b + 1].kind == .word {
+        let next = x.keys[b + 1]
+        if Lexicon.eponymHeads.contains(next) || Lexicon.placeEponymHeads.contains(next) || Lexicon.eponymTermWords.contains(next) { return .impossible }
+        if a == b, ["I", "II", "III", "IV", "V", "VI"].contains(next), isUpperLetter(s[Int(t[b + 1].start)]) { return .impossible }
+        if a == b, next == "OF", b + 2 < t.count, t[b + 2].kind == .word, !isUpperLetter(s[Int(t[b + 2].start)]) { return .impossible }
+    }
     switch cls {
     case .number:
         // Identifiers have four or more digits (plates: three with a province character);
@@ -521,8 +539,7 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         return .impossible
     case .name:
         if cjk > 0 {
-            // Chinese names: two to four characters starting with a surname, or a lone surname
-            // after a colon (`签名：许`) or before a title (`许护士`).
+            // Chinese names: one to four characters starting with a surname (`许护士`, `张建国`).
             let c = a
             guard t[c].kind == .cjk, cjk <= 4, has(c, F.zhSurname) || has(c, F.zhWeakSurname) || has(c, F.zhCompoundStart) else { return .impossible }
             if cjk >= 2 {
@@ -531,9 +548,7 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
                 let common = cjk == 2 && ChineseLexicon.taggerCommonWords.contains([UInt32(x.word[c] & 0xFF_FFFF), UInt32(x.word[c + 1] & 0xFF_FFFF)])
                 return common ? .weak : .strong
             }
-            let before = c > 0 ? s[Int(t[c - 1].start)] : 0
-            let after = c + 1 < t.count ? s[Int(t[c + 1].start)] : 0
-            return before == 0xFF1A || before == 58 || "护医老师主先女".unicodeScalars.contains { $0.value == after } ? .strong : .weak
+            return .strong
         }
         // A capitalised word of two or more letters; acronyms only when a name list knows them.
         // Lower-case words that a name list knows are weak evidence (`mary called`).
@@ -542,12 +557,10 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
                 && (!isUpperLetter(s[Int(t[k].end) - 1]) || has(k, F.firstName) || has(k, F.surname) || has(k, F.internationalName))
         }) {
             if ordinaryWords(tokens) { return .weak }
-            // One capitalised word no name list knows (`Bethesda`, `Omega`) needs a confident tagger.
-            let words = tokens.filter { t[$0].kind == .word }
-            if words.count == 1, let w = words.first, !has(w, F.firstName), !has(w, F.surname), !has(w, F.internationalName) { return .weak }
             return .strong
         }
-        return tokens.contains { t[$0].kind == .word && t[$0].length >= 2 } ? .weak : .impossible
+        guard tokens.contains(where: { t[$0].kind == .word && t[$0].length >= 2 }) else { return .impossible }
+        return ordinaryWords(tokens) ? .weak : .strong
     case .place, .organisation:
         if cjk > 0 {
             guard cjk >= 2, !tokens.contains(where: { t[$0].kind == .cjk && ChineseLexicon.taggerFunctionChars.contains(UInt32(x.word[$0] & 0xFF_FFFF)) })
@@ -569,9 +582,9 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         if capital && !digits && ordinaryWords(tokens) { return .weak }
         // A short all-capitals word alone is far more often an abbreviation (`DILI`) than a place.
         if a == b && t[a].kind == .word && t[a].length <= 5 && isUpperLetter(s[Int(t[a].end) - 1]) { return .weak }
-        if !digits && words.count == 1 && !has(words[0], F.place) { return .weak }
         if capital || digits { return .strong }
-        return tokens.contains { t[$0].kind == .word && t[$0].length >= 2 } ? .weak : .impossible
+        guard tokens.contains(where: { t[$0].kind == .word && t[$0].length >= 2 }) else { return .impossible }
+        return ordinaryWords(tokens) ? .weak : .strong
     }
 }
 

@@ -72,7 +72,8 @@ final class TaggerTests: XCTestCase {
 
     /// Spans of one class over the whole text, through the filter, all tokens at margin `margin`.
     func filtered(_ text: String, _ cls: TaggerClass, margin: Float = 1) -> [String] {
-        let doc = TaggerDocument(text: text)
+        let vocabulary = TaggerVocabulary.build(texts: ["a first aid kit for the group in cardiology", "谢谢医生"], minimumCount: 1)
+        let doc = TaggerDocument(text: text, vocabulary: vocabulary)
         var labels = [Int](repeating: 0, count: doc.tokens.count)
         for i in labels.indices { labels[i] = cls.label(inside: i > 0) }
         let margins = [Float](repeating: margin, count: labels.count)
@@ -102,13 +103,16 @@ final class TaggerTests: XCTestCase {
         XCTAssertEqual(filtered("Okafor", .name), ["Okafor"])
         XCTAssertEqual(filtered("张建国", .name), ["张建国"])
         XCTAssertEqual(filtered("谢谢", .name), [])
-        XCTAssertEqual(filtered("太", .name), [], "a lone character is weak evidence")
-        XCTAssertEqual(filtered("许", .name, margin: 6), ["许"], "a lone surname with a confident tagger")
+        XCTAssertEqual(filtered("许", .name), ["许"], "a lone surname (`许护士`)")
+        XCTAssertEqual(filtered("的", .name, margin: 100), [], "not a surname")
+        XCTAssertEqual(filtered("谢谢", .name, margin: 6), ["谢谢"], "an everyday word needs a confident tagger")
         XCTAssertEqual(filtered("Group", .organisation), [])
 
         XCTAssertEqual(filtered("元在大脑中的部", .organisation), [])
-        XCTAssertEqual(filtered("Lahey", .organisation), [], "one unknown word is weak evidence")
-        XCTAssertEqual(filtered("Lahey", .organisation, margin: 6), ["Lahey"])
+        XCTAssertEqual(filtered("Lahey", .organisation), ["Lahey"])
+        XCTAssertEqual(filtered("Cardiology", .organisation), [], "a word ordinary text uses is weak evidence")
+        XCTAssertEqual(filtered("Cardiology", .organisation, margin: 6), ["Cardiology"])
+        XCTAssertEqual(filtered("DILI", .place), [], "a short all-capitals word")
         XCTAssertEqual(filtered("Lahey Clinic", .organisation), ["Lahey Clinic"])
         XCTAssertEqual(filtered("0700", .organisation, margin: 100), [])
         XCTAssertEqual(filtered("02139", .place), ["02139"])
@@ -128,5 +132,29 @@ final class TaggerTests: XCTestCase {
         let doc = TaggerDocument(text: "Dr. Ama Owusu saw him.", spans: [(4, 13, .name)])
         // Tokens: Dr . Ama Owusu saw him .
         XCTAssertEqual(doc.gold, [0, 0, TaggerClass.name.label(inside: false), TaggerClass.name.label(inside: true), 0, 0, 0])
+    }
+
+    /// The shipped model loads and finds names the rules have no cue for (sentences written for
+    /// this test, not taken from the training files).
+    func testShippedModelAddsWhatTheRulesMiss() throws {
+        let model = try XCTUnwrap(TaggerModel.shipped, "Model/phi-tagger.bin must ship with the module")
+        XCTAssertGreaterThan(model.vocabulary.count, 10_000)
+        let rules = Deidentifier(options: DeidOptions(tagger: false), key: Array("k".utf8))
+        let both = Deidentifier(options: DeidOptions(), key: Array("k".utf8))
+        for (text, name) in [("Discussed the plan with Oluwaseun and her aunt this afternoon.", "Oluwaseun"),
+                             ("今日随甘志远查房，同意目前治疗。", "甘志远")] {
+            let s = Array(text.unicodeScalars)
+            func covered(_ d: Deidentifier) -> Bool {
+                let a = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: text.range(of: name)!.lowerBound.samePosition(in: text.unicodeScalars)!)
+                return d.detect(text).spans.contains { $0.start <= a && $0.end > a && $0.type == .name }
+            }
+            XCTAssertFalse(covered(rules), "the rules alone should miss \(name) (else this test shows nothing)")
+            XCTAssertTrue(covered(both), "tagger should find \(name)")
+            XCTAssertEqual(s.count, text.unicodeScalars.count)
+        }
+        // And stays off clinical shorthand.
+        for text in ["Pain 7/10, 2/6 SEM, strength 4/5 RUE.", "Murphy's sign negative; Babinski downgoing.", "高血压病史10年，帕金森病3年。"] {
+            XCTAssertTrue(both.detect(text).spans.isEmpty, "\(both.detect(text).spans)")
+        }
     }
 }
