@@ -428,9 +428,10 @@ func taggerSpans(_ labels: [Int], margins: [Float], tokens t: [Token], scalars s
         // Plan` keeps its end).
         while r < ruleSpans.count && ruleSpans[r].end <= Int(t[a].start) { r += 1 }
         if r < ruleSpans.count && ruleSpans[r].start < Int(t[b].end) { continue }
-        // A capitalised English name does not end in a lower-case word (`Babinski downgoing`).
-        if t[a].kind == .word && isUpperLetter(s[Int(t[a].start)]) {
-            while b > a && (t[b].kind == .punct || (t[b].kind == .word && !isUpperLetter(s[Int(t[b].start)]))) { b -= 1 }
+        // A capitalised English name does not end in a lower-case word (`Babinski downgoing`), nor
+        // an identifier in words (`0700-1930 per flowsheet`).
+        if (t[a].kind == .word && isUpperLetter(s[Int(t[a].start)])) || cls == .number {
+            while b > a && (t[b].kind == .punct || (t[b].kind == .word && (cls == .number || !isUpperLetter(s[Int(t[b].start)])))) { b -= 1 }
         }
         let evidence = plausible(cls, a, b, t, s, x)
         let margin = margins[a...b].reduce(0, +) / Float(b - a + 1)
@@ -509,9 +510,19 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         if text.count == 9, text[4] == 45, let y1 = Int(String(decoding: text[0..<4].map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)),
            let y2 = Int(String(decoding: text[5..<9].map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)),
            (1900...2099).contains(y1), (1900...2099).contains(y2) { return .impossible }
+        // Shift times `0700-1930`: two clock times joined by a dash.
+        if b == a + 2, t[a].kind == .number, t[b].kind == .number, t[a].length == 4, t[b].length == 4, s[Int(t[a + 1].start)] == 45 {
+            func clock(_ k: Int) -> Bool {
+                let p = Int(t[k].start)
+                let h = Int(s[p] - 48) * 10 + Int(s[p + 1] - 48), m = Int(s[p + 2] - 48) * 10 + Int(s[p + 3] - 48)
+                return h <= 24 && m <= 59
+            }
+            if clock(a) && clock(b) { return .impossible }
+        }
         return .strong
     case .date:
-        if tokens.contains(where: { has($0, F.monthOrDay) }) { return .strong }
+        // A month or weekday word needs a number with it (`May continue` is not a date).
+        if tokens.contains(where: { has($0, F.monthOrDay) }) { return digits ? .strong : .weak }
         // Chinese: a number before 月/日/号 (`5月4日`, `十二月`, not `三个月` or `每月`), or 初 + a numeral (`初八`).
         let numerals = ChineseLexicon.chars("0123456789一二三四五六七八九十廿卅〇零两")
         let cjkDayWords = ChineseLexicon.chars("月日号")
