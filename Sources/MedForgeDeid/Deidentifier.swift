@@ -94,6 +94,7 @@ public struct Deidentifier: Sendable {
             let input = TaggerInput(s: s, cjk: simplified, tokens: tokens, keys: en.keys, vocabulary: model.vocabulary)
             let (labels, margins) = TaggerScorer(model: model).decode(input, bias: options.taggerBias)
             found += taggerSpans(labels, margins: margins, tokens: tokens, scalars: s, input: input, rules: found, weakMargin: options.taggerWeakMargin)
+            return (SpanSpread.spread(found.merged(), scalars: s, vocabulary: model.vocabulary), language)
         }
         return (found.merged(), language)
     }

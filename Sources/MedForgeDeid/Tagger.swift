@@ -20,6 +20,8 @@ public enum TaggerClass: Int, CaseIterable, Sendable {
         }
     }
     static let labelCount = 1 + 2 * allCases.count
+    /// Floats per bucket in memory: the labels padded to one 64-byte cache line (one SIMD16 load).
+    static let rowStride = 16
     /// Label index of B-class (`inside` false) or I-class.
     func label(inside: Bool) -> Int { 1 + 2 * rawValue + (inside ? 1 : 0) }
     static func of(label: Int) -> (TaggerClass, inside: Bool)? {
@@ -30,7 +32,7 @@ public enum TaggerClass: Int, CaseIterable, Sendable {
 /// The weights of a trained tagger: `buckets` hashed features times `TaggerClass.labelCount` labels.
 public struct TaggerModel: Sendable {
     public let bits: Int
-    /// Row-major: bucket * labelCount + label.
+    /// Row-major: bucket * rowStride + label (labels past labelCount stay 0).
     public internal(set) var weights: [Float]
     /// Word and character-pair hashes seen often in ordinary (PHI-free) text; see `TaggerVocabulary`.
     public internal(set) var vocabulary: TaggerVocabulary
@@ -38,7 +40,7 @@ public struct TaggerModel: Sendable {
     public init(bits: Int, vocabulary: TaggerVocabulary = TaggerVocabulary()) {
         self.bits = bits
         self.vocabulary = vocabulary
-        weights = [Float](repeating: 0, count: (1 << bits) * TaggerClass.labelCount)
+        weights = [Float](repeating: 0, count: (1 << bits) * TaggerClass.rowStride)
     }
 
     public enum LoadError: Error, CustomStringConvertible {
@@ -67,7 +69,7 @@ public struct TaggerModel: Sendable {
             var q = [Int16](repeating: 0, count: L)
             var any = false
             for l in 0..<L {
-                let v = Int16(clamping: Int((weights[b * L + l] / scale).rounded()))
+                let v = Int16(clamping: Int((weights[b * TaggerClass.rowStride + l] / scale).rounded()))
                 q[l] = v; if v != 0 { any = true }
             }
             guard any else { continue }
@@ -103,7 +105,7 @@ public struct TaggerModel: Sendable {
             guard b < (1 << bits) else { throw LoadError.badIndex(b) }
             for l in 0..<L {
                 let v = Int16(bitPattern: UInt16(d[p + 4 + 2 * l]) | UInt16(d[p + 5 + 2 * l]) << 8)
-                weights[b * L + l] = Float(v) * scale
+                weights[b * TaggerClass.rowStride + l] = Float(v) * scale
             }
             p += stride
         }
@@ -341,15 +343,16 @@ struct TaggerScorer {
         add(44, combine(UInt64(previous), wn))
     }
 
-    /// Adds the weights of `features` into `scores`.
+    /// The summed weight rows of `features` (lanes past labelCount are 0).
     @inline(__always)
-    func accumulate(_ features: ArraySlice<Int32>, into scores: inout [Float]) {
-        let L = TaggerClass.labelCount
+    func accumulate(_ features: ArraySlice<Int32>) -> SIMD16<Float> {
         model.weights.withUnsafeBufferPointer { wp in
+            let rows = UnsafeRawPointer(wp.baseAddress!)
+            var sum = SIMD16<Float>()
             for f in features {
-                let base = Int(f) * L
-                for l in 0..<L { scores[l] += wp[base + l] }
+                sum += rows.loadUnaligned(fromByteOffset: Int(f) &* (TaggerClass.rowStride * 4), as: SIMD16<Float>.self)
             }
+            return sum
         }
     }
 
@@ -367,14 +370,12 @@ struct TaggerScorer {
         var margins = [Float](repeating: 0, count: n)
         var feats: [Int32] = []
         feats.reserveCapacity(64)
-        var scores = [Float](repeating: 0, count: L)
         var prev = 0, prev2 = 0
         for i in 0..<n {
             feats.removeAll(keepingCapacity: true)
             staticFeatures(x, i, into: &feats)
             dynamicFeatures(x, i, previous: prev, previous2: prev2, into: &feats)
-            for l in 0..<L { scores[l] = 0 }
-            accumulate(feats[...], into: &scores)
+            var scores = accumulate(feats[...])
             scores[0] += bias
             var best = 0
             for l in 1..<L where TaggerScorer.allowed(l, after: prev) && scores[l] > scores[best] { best = l }

@@ -96,7 +96,7 @@ public enum TaggerTrainer {
                     scorer.dynamicFeatures(d.input, i, previous: prev, previous2: prev2, into: &feats)
                     for l in 0..<L { scores[l] = 0 }
                     w.withUnsafeBufferPointer { wp in
-                        for f in feats { let base = Int(f) * L; for l in 0..<L { scores[l] += wp[base + l] } }
+                        for f in feats { let base = Int(f) * TaggerClass.rowStride; for l in 0..<L { scores[l] += wp[base + l] } }
                     }
                     var best = 0
                     for l in 1..<L where TaggerScorer.allowed(l, after: prev) && scores[l] > scores[best] { best = l }
@@ -104,7 +104,7 @@ public enum TaggerTrainer {
                     if best != g {
                         mistakes += 1
                         for f in feats {
-                            let base = Int(f) * L
+                            let base = Int(f) * TaggerClass.rowStride
                             w[base + g] += 1; acc[base + g] += c
                             w[base + best] -= 1; acc[base + best] -= c
                         }
