@@ -14,12 +14,14 @@ if [ "${2:-}" = "--check" ]; then OUT="$(mktemp)"; EXTRA=(--check "$MODEL"); fi
 "$BIN" deid-train \
     --gold eval/deid/en_clinical_dev.txt --gold eval/deid/en_nursing_dev.txt \
     --gold eval/deid/zh_clinical_dev.txt --gold eval/deid/zh_records2_dev.txt \
-    --gold eval/deid/train/en_train_a.txt --gold eval/deid/train/en_train_b.txt --gold eval/deid/train/en_train_c.txt \
+    --gold eval/deid/train/en_train_a.txt --gold eval/deid/train/en_train_b.txt --gold eval/deid/train/en_train_c.txt --gold eval/deid/train/en_train_d.txt \
     --gold eval/deid/train/zh_train_a.txt --gold eval/deid/train/zh_train_b.txt --gold eval/deid/train/zh_train_c.txt \
+    --augment 3 \
     --conll "$DATA/bio_ner_re/ncbi_disease/train.txt" --negative-chars 300000 \
     --plain "$DATA/zh_medical_dialogue/neike.utf8.txt" --plain-skip 300000 --plain-chars 50000 \
     --obo "$DATA/hpo/hp.obo" --obo-chars 200000 \
     --vocabulary "$DATA/bio_ner_re/bc5cdr/train.txt" --vocabulary "$DATA/bio_ner_re/ncbi_disease/train.txt" \
     --vocabulary "$DATA/bio_ner_re/chemprot/train.txt" --vocabulary "$DATA/bio_ner_re/chemprot/dev.txt" --vocabulary "$DATA/bio_ner_re/chemprot/test.txt" \
     --vocabulary "$DATA/zh_dxy_diagnosis/dxy_dialog_data_dialog_v2.txt" --vocabulary "$DATA/zh_medical_dialogue/neike.utf8.txt@300000" \
+    --vocabulary-words "$DATA/tokenizers/minilm_bert_uncased/vocab.txt" \
     --out "$OUT" "${EXTRA[@]}"

@@ -269,6 +269,21 @@ public struct TaggerVocabulary: Sendable {
         let kept = counts.filter { $0.value >= minimumCount }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         return TaggerVocabulary(hashes: Set(kept.prefix(limit).map(\.key)))
     }
+
+    /// Adds the lower-case words of a word list (one per line, e.g. a WordPiece `vocab.txt`; `##`
+    /// pieces and `[TOKENS]` skipped) of three or more letters, except words the name lists know
+    /// (`mary`, `grace`, `smith`): those stay evidence of a name.
+    public mutating func addWords(_ list: String) {
+        for line in list.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            let w = line.trimmingCharacters(in: .whitespaces)
+            guard w.count >= 3, w.unicodeScalars.allSatisfy({ $0.value >= 97 && $0.value <= 122 }) else { continue }
+            let key = w.uppercased()
+            if Lexicon.firstNames.contains(key) || Lexicon.internationalFirstNames.contains(key) { continue }
+            if let rank = Lexicon.surnameRank[key], rank <= 5000 { continue }
+            let s = w.scalarValues
+            hashes.insert(TaggerVocabulary.wordHash(s, 0, s.count))
+        }
+    }
 }
 
 extension ChineseLexicon {
@@ -281,6 +296,16 @@ extension ChineseLexicon {
     毛病 周围 周期 周身 包括 程度 任何 康复 万一 马上 宁可 尤其 温度 孙子 孙女 于此 余下 余量 时期 及时 何时 如何 任意
     文化 华人 石头 左右 游泳 江湖 夏天 秋天 冬天 春天 唐氏 韦氏 胡乱 林中 叶酸 钟头 史上 龙头 雷同 贺卡 顾虑 毛发 郝氏
     """.replacingOccurrences(of: "\n", with: " ")))
+    /// First two characters of common Tibetan, Uyghur, Kazakh and Mongolian given names (no surname).
+    static let minorityNameStarts: Set<[UInt32]> = Set(list("""
+    扎西 次仁 格桑 达瓦 旦增 索朗 卓玛 央金 拉姆 尼玛 多吉 平措 洛桑 边巴 巴桑 普布 德吉 强巴 贡布 益西 丹增 顿珠 白玛 仁增
+    阿依 古丽 努尔 买买 艾买 阿卜 热依 帕提 吐尔 迪丽 热娜 阿力 木合 艾尔 玛依 阿不 依明 麦麦 肉孜 塔依 阿迪 吾买
+    其其 乌兰 图雅 斯琴 宝音 额尔 那仁 哈斯 巴特 苏日 朝鲁 满都 阿拉 敖登 吉日
+    """.replacingOccurrences(of: "\n", with: " ")))
+    static let loneSurnameBefore: Set<UInt32> = chars("：:小老阿")
+    static let loneSurnameAfter: Set<UInt32> = chars("护医老师主先女总工姐哥叔姨伯婆爷奶教院经律")
+    /// Last characters of Chinese organisation and place names (公司 医院 中学 街道 小区 …).
+    static let taggerPlaceOrgEnds: Set<UInt32> = chars("司行院校学中厂局所会部队店团处站馆园村镇区县市省路街道号楼室苑城湾岛山港州江河庄屯乡里坊巷弄组社心科场厅委府厦座栋元庭邨苑廊阁宫寺堂")
     /// Characters of grammar that do not occur inside organisation or place names.
     static let taggerFunctionChars: Set<UInt32> = chars("的了是在于由和与及把被对向从这那你我他她它们吗呢吧啊么什怎很都也还就又再才，。；？！")
 }
@@ -328,6 +353,16 @@ struct TaggerScorer {
         add(25, UInt64(f0 & 0x3FFF))
         add(26, combine(UInt64(fp & 0x3FFF), UInt64(f0 & 0x3FFF)))
         add(27, combine(UInt64(f0 & 0x3FFF), UInt64(fn & 0x3FFF)))
+        // Conjunctions a linear model cannot form itself: a capitalised word ordinary text never
+        // writes in lower case, mid-sentence, after `from` / `DME` / `referral to`, is a name.
+        let known = UInt64((f0 >> UInt32(TaggerInput.Flag.vocabularyWord.rawValue)) & 1)
+            | UInt64((f0 >> UInt32(TaggerInput.Flag.commonWord.rawValue)) & 1) << 1
+            | UInt64((f0 >> UInt32(TaggerInput.Flag.sentenceStart.rawValue)) & 1) << 2
+            | UInt64(f0 & (1 << UInt32(TaggerInput.Flag.firstName.rawValue) | 1 << UInt32(TaggerInput.Flag.surname.rawValue)) != 0 ? 1 : 0) << 3
+        add(32, combine(known, sh(i)))
+        add(33, combine(combine(known, sh(i)), w(i - 1)))
+        add(34, combine(combine(known, sh(i)), w(i + 1)))
+        add(35, combine(combine(known, sh(i)), sh(i - 1)))
     }
 
     @inline(__always)
@@ -479,7 +514,7 @@ extension Deidentifier {
 /// How well tokens a...b can be a span of class `cls`, from their form alone.
 func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt32], _ x: TaggerInput) -> TaggerEvidence {
     let F = TaggerInput.Flag.self
-    func has(_ k: Int, _ f: TaggerInput.Flag) -> Bool { x.flags[k] & (1 << UInt32(f.rawValue)) != 0 }
+    func has(_ k: Int, _ f: TaggerInput.Flag) -> Bool { k >= 0 && k < x.count && x.flags[k] & (1 << UInt32(f.rawValue)) != 0 }
     let tokens = a...b
     let cjk = tokens.filter { t[$0].kind == .cjk }.count
     let digits = tokens.contains { t[$0].kind == .number || t[$0].kind == .alnum }
@@ -502,6 +537,12 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         if a == b, ["I", "II", "III", "IV", "V", "VI"].contains(next), isUpperLetter(s[Int(t[b + 1].start)]) { return .impossible }
         if a == b, next == "OF", b + 2 < t.count, t[b + 2].kind == .word, !isUpperLetter(s[Int(t[b + 2].start)]) { return .impossible }
     }
+    // `Insurance:` — one word before a colon is a field label unless a name list knows it (`Kelvin:`).
+    if cls != .number && cls != .date, a == b, t[a].kind == .word, b + 1 < t.count, t[b + 1].kind == .punct,
+       s[Int(t[b + 1].start)] == 58 || s[Int(t[b + 1].start)] == 0xFF1A,
+       !has(a, F.firstName), !has(a, F.surname), !has(a, F.internationalName) {
+        return .impossible
+    }
     switch cls {
     case .number:
         // Identifiers have four or more digits (plates: three with a province character);
@@ -522,8 +563,25 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         }
         return .strong
     case .date:
-        // A month or weekday word needs a number with it (`May continue` is not a date).
-        if tokens.contains(where: { has($0, F.monthOrDay) }) { return digits ? .strong : .weak }
+        // Ages over 89 share the class: `91`, `92岁`, `ninety-three`; ordinal days: `the 9th`.
+        if ageValue(a, b, t, s, x) != nil { return .strong }
+        if a == b, t[a].kind == .alnum, t[a].digits <= 2, t[a].letters == 2 {
+            let key = x.keys[a]
+            // `the 9th`, `on the 3rd`, `Mar 3rd` — not `the 3rd floor`.
+            if ["ST", "ND", "RD", "TH"].contains(String(key.suffix(2))), let d = Int(key.dropLast(2)), (1...31).contains(d) {
+                let before = a > 0 ? x.keys[a - 1] : ""
+                let after = a + 1 < t.count && t[a + 1].kind == .word ? x.keys[a + 1] : ""
+                let dayContext = before == "THE" || before == "ON" || has(a - 1, F.monthOrDay)
+                return dayContext && (after.isEmpty || ["OF", "AT", "AND", "TO"].contains(after)) ? .strong : .impossible
+            }
+        }
+        // A month or weekday word needs a number with it, or a word that dates it (`since March`);
+        // `May continue` is not a date.
+        if tokens.contains(where: { has($0, F.monthOrDay) }) {
+            if digits { return .strong }
+            let before = a > 0 ? x.keys[a - 1] : ""
+            return ["IN", "SINCE", "DURING", "UNTIL", "TILL", "OF", "EARLY", "LATE", "MID", "LAST", "NEXT", "THIS", "BY", "BEFORE", "AFTER"].contains(before) ? .strong : .impossible
+        }
         // Chinese: a number before 月/日/号 (`5月4日`, `十二月`, not `三个月` or `每月`), or 初 + a numeral (`初八`).
         let numerals = ChineseLexicon.chars("0123456789一二三四五六七八九十廿卅〇零两")
         let cjkDayWords = ChineseLexicon.chars("月日号")
@@ -553,7 +611,22 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         if cjk > 0 {
             // Chinese names: one to four characters starting with a surname (`许护士`, `张建国`).
             let c = a
-            guard t[c].kind == .cjk, cjk <= 4, has(c, F.zhSurname) || has(c, F.zhWeakSurname) || has(c, F.zhCompoundStart) else { return .impossible }
+            guard t[c].kind == .cjk else { return .impossible }
+            if cjk >= 2, c + 1 <= b, t[c + 1].kind == .cjk,
+               ChineseLexicon.minorityNameStarts.contains([UInt32(x.word[c] & 0xFF_FFFF), UInt32(x.word[c + 1] & 0xFF_FFFF)]) {
+                return cjk <= 8 ? .strong : .impossible
+            }
+            guard cjk <= 4 else { return .impossible }
+            guard has(c, F.zhSurname) || has(c, F.zhWeakSurname) || has(c, F.zhCompoundStart) else {
+                // No surname: a Tibetan, Uyghur or Mongolian name, a nickname or a mistake.
+                return cjk >= 2 && !tokens.contains(where: { t[$0].kind == .cjk && ChineseLexicon.taggerFunctionChars.contains(UInt32(x.word[$0] & 0xFF_FFFF)) }) ? .weak : .impossible
+            }
+            if cjk == 1 {
+                // A lone surname is a name before a title or after a colon / 小 / 老 / 阿 (`许护士`, `签名：许`).
+                let before = a > 0 ? s[Int(t[a - 1].start)] : 0, after = b + 1 < t.count ? s[Int(t[b + 1].start)] : 0
+                let cued = ChineseLexicon.loneSurnameBefore.contains(before) || ChineseLexicon.loneSurnameAfter.contains(after)
+                return cued ? .strong : .weak
+            }
             if cjk >= 2 {
                 guard c + 1 <= b, t[c + 1].kind == .cjk, !ChineseLexicon.taggerFunctionChars.contains(UInt32(x.word[c + 1] & 0xFF_FFFF)),
                       cjk == 2 || !ChineseLexicon.taggerFunctionChars.contains(UInt32(x.word[c + 2] & 0xFF_FFFF)) else { return .impossible }
@@ -568,15 +641,21 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
             t[k].kind == .word && t[k].length >= 2 && isUpperLetter(s[Int(t[k].start)])
                 && (!isUpperLetter(s[Int(t[k].end) - 1]) || has(k, F.firstName) || has(k, F.surname) || has(k, F.internationalName))
         }) {
-            if ordinaryWords(tokens) { return .weak }
+            // Words ordinary text uses (`Colleague`, `Insurance`): one alone is not a name.
+            if ordinaryWords(tokens) { return tokens.filter({ t[$0].kind == .word }).count == 1 ? .impossible : .weak }
             return .strong
         }
-        guard tokens.contains(where: { t[$0].kind == .word && t[$0].length >= 2 }) else { return .impossible }
-        return ordinaryWords(tokens) ? .weak : .strong
+        // Lower case: only a word the name lists know (`mary called`, `gutierrez`), and weakly if
+        // ordinary text also uses it (`will`, `bill`).
+        let named = tokens.filter { t[$0].kind == .word && t[$0].length >= 2 && (has($0, F.firstName) || has($0, F.surname) || has($0, F.internationalName)) }
+        guard !named.isEmpty, !ordinaryWords(tokens) else { return .impossible }
+        return .strong
     case .place, .organisation:
         if cjk > 0 {
             guard cjk >= 2, !tokens.contains(where: { t[$0].kind == .cjk && ChineseLexicon.taggerFunctionChars.contains(UInt32(x.word[$0] & 0xFF_FFFF)) })
             else { return .impossible }
+            // Longer than four characters: a registered name ends in what it is (公司, 医院, 小学, 路, 区 …).
+            if cjk > 4, t[b].kind == .cjk, !ChineseLexicon.taggerPlaceOrgEnds.contains(UInt32(x.word[b] & 0xFF_FFFF)) { return .weak }
             return cjk == 2 && ChineseLexicon.taggerCommonWords.contains([UInt32(x.word[a] & 0xFF_FFFF), UInt32(x.word[a + 1] & 0xFF_FFFF)]) ? .weak : .strong
         }
         // States and countries are not PHI; words of ordinary text (`Cardiology`, `Country Club`)
@@ -590,21 +669,46 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         if words.isEmpty && cjk == 0 {
             guard cls == .place, a == b, t[a].kind == .number, t[a].length == 5 || t[a].length == 6 else { return .impossible }
         }
-        if a == b && has(a, F.commonWord) { return .weak }
+        if words.count == 1 && !digits && ordinaryWords(tokens) { return .impossible }
         if capital && !digits && ordinaryWords(tokens) { return .weak }
-        // A short all-capitals word alone is far more often an abbreviation (`DILI`) than a place.
-        if a == b && t[a].kind == .word && t[a].length <= 5 && isUpperLetter(s[Int(t[a].end) - 1]) { return .weak }
+        // A short word with two capitals alone is far more often an abbreviation (`DILI`, `PCa`) than a place.
+        if a == b && t[a].kind == .word && t[a].length <= 5
+            && (Int(t[a].start)..<Int(t[a].end)).filter({ isUpperLetter(s[$0]) }).count >= 2 { return .weak }
         if capital || digits { return .strong }
-        guard tokens.contains(where: { t[$0].kind == .word && t[$0].length >= 2 }) else { return .impossible }
-        return ordinaryWords(tokens) ? .weak : .strong
+        // Lower case (`charlton memorial`, `vna of cape cod`): never only ordinary words.
+        guard tokens.contains(where: { t[$0].kind == .word && t[$0].length >= 2 }), !ordinaryWords(tokens) else { return .impossible }
+        return words.count == 1 && !has(words[0], F.place) ? .weak : .strong
     }
+}
+
+/// The age, if tokens a...b are one over 89: a number (`91`, `92岁`, `93 y/o` stays the rules')
+/// or English number words from ninety up (`ninety-three`).
+func ageValue(_ a: Int, _ b: Int, _ t: [Token], _ s: [UInt32], _ x: TaggerInput) -> Int? {
+    var value: Int? = nil
+    if t[a].kind == .number, t[a].length <= 3 {
+        value = Int(s[Int(t[a].start)..<Int(t[a].end)].reduce(0) { $0 * 10 + $1 - 48 })
+        // A bare number is left to the rules (`gave 90 mg`); the tagger's ages carry 岁/歲.
+        guard b == a + 1, t[b].kind == .cjk, [0x5C81, 0x6B72].contains(s[Int(t[b].start)]) else { return nil }
+    } else if t[a].kind == .word, x.keys[a] == "NINETY" || x.keys[a].hasPrefix("NINETY") || x.keys[a] == "HUNDRED" {
+        guard (a...b).allSatisfy({ t[$0].kind == .word || (t[$0].kind == .punct && s[Int(t[$0].start)] == 45) }) else { return nil }
+        value = 90
+    }
+    guard let v = value, (90...125).contains(v) else { return nil }
+    return v
 }
 
 /// The reported type for a tagged span of a coarse class.
 func taggerType(_ cls: TaggerClass, _ s: [UInt32], _ a: Int, _ b: Int) -> PHIType {
     switch cls {
     case .name: return .name
-    case .date: return .date
+    case .date:
+        let letters = s[a..<b].filter { isASCIILetter($0) }.count
+        let digits = s[a..<b].filter { isASCIIDigit($0) }
+        if letters == 0, digits.count <= 3, let v = Int(String(decoding: digits.map { UInt8($0) }, as: UTF8.self)), v >= 90, !s[a..<b].contains(0x6708) {
+            return .age
+        }
+        if s[a..<b].count >= 6, String(decoding: s[a..<b].prefix(6).map { UInt8(truncatingIfNeeded: $0 | 32) }, as: UTF8.self) == "ninety" { return .age }
+        return .date
     case .number: return .id
     case .place: return s[a..<b].contains(where: isASCIIDigit) ? .address : .city
     case .organisation:

@@ -199,3 +199,103 @@ extension TaggerTrainer {
         return out
     }
 }
+
+extension TaggerTrainer {
+    /// Mention replacement: `copies` variants of each annotated document in which every name and
+    /// city is swapped for a random one of the same script, length and letter case (census and
+    /// international given names, surnames, gazetteer places; Chinese surnames with given-name
+    /// characters seen in the gold names). The tagger then learns the contexts names occur in,
+    /// not only the names it was shown. Deterministic for a seed.
+    public static func augmented(_ documents: [GoldDocument], copies: Int, seed: UInt64 = 7) -> [GoldDocument] {
+        guard copies > 0 else { return [] }
+        let pools = AugmentationPools(documents)
+        var out: [GoldDocument] = []
+        var rng = seed
+        for (d, doc) in documents.enumerated() where doc.spans.contains(where: { $0.type == "NAME" || $0.type == "CITY" }) {
+            let s = Array(doc.text.unicodeScalars)
+            for c in 0..<copies {
+                rng = mix64(seed ^ UInt64(d) << 20 ^ UInt64(c))
+                var text = String.UnicodeScalarView(), spans: [GoldSpan] = []
+                var pos = 0
+                for g in doc.spans.sorted(by: { $0.start < $1.start }) where g.start >= pos {
+                    text.append(contentsOf: s[pos..<g.start])
+                    let original = Array(s[g.start..<g.end])
+                    let replacement = pools.replacement(for: original, type: g.type, rng: &rng) ?? original
+                    let start = text.count
+                    text.append(contentsOf: replacement)
+                    spans.append(GoldSpan(start: start, end: text.count, type: g.type))
+                    pos = g.end
+                }
+                text.append(contentsOf: s[pos...])
+                out.append(GoldDocument(text: String(text), spans: spans))
+            }
+        }
+        return out
+    }
+}
+
+/// What mention replacement draws from.
+struct AugmentationPools {
+    let firstNames: [String], surnames: [String], places: [String]
+    let zhSurnames: [Unicode.Scalar], zhGiven: [Unicode.Scalar], zhPlaces: [[Unicode.Scalar]]
+
+    init(_ documents: [GoldDocument]) {
+        firstNames = Lexicon.firstNames.union(Lexicon.internationalFirstNames).filter { $0.allSatisfy(\.isLetter) }.sorted()
+        surnames = Lexicon.surnameRank.filter { $0.value <= 30_000 && $0.key.allSatisfy(\.isLetter) }.map(\.key).sorted()
+        places = Gazetteer.places.filter { $0.count >= 4 && $0.allSatisfy { $0.isLetter || $0 == " " } && $0.split(separator: " ").count <= 2 }.sorted()
+        zhSurnames = ChineseLexicon.surnames.sorted().compactMap(Unicode.Scalar.init)
+        var given = Set<UInt32>(), zhPlaceSet = Set<[UInt32]>()
+        for doc in documents {
+            let s = doc.text.scalarValues
+            for g in doc.spans where g.end - g.start >= 2 && g.end - g.start <= 3 && g.type == "NAME" {
+                let name = Array(s[g.start..<g.end])
+                guard name.allSatisfy(isCJK), ChineseLexicon.surnames.contains(name[0]) else { continue }
+                for c in name.dropFirst() { given.insert(c) }
+            }
+            for g in doc.spans where g.type == "CITY" && g.end - g.start >= 2 && g.end - g.start <= 6 {
+                let place = Array(s[g.start..<g.end])
+                if place.allSatisfy(isCJK) { zhPlaceSet.insert(place) }
+            }
+        }
+        for c in SurrogateGenerator.zhGiven { given.insert(c.value) }
+        zhGiven = given.sorted().compactMap(Unicode.Scalar.init)
+        zhPlaces = zhPlaceSet.sorted { $0.lexicographicallyPrecedes($1) }.map { $0.compactMap(Unicode.Scalar.init) }
+    }
+
+    func pick<T>(_ a: [T], _ rng: inout UInt64) -> T { rng = mix64(rng); return a[Int(rng % UInt64(a.count))] }
+
+    /// Same letter case as `model`: all lower, all upper, or capitalised.
+    func cased(_ word: String, like model: [Unicode.Scalar]) -> String {
+        let letters = model.filter { $0.properties.isAlphabetic }
+        if letters.allSatisfy({ $0.properties.isLowercase }) { return word.lowercased() }
+        if letters.count > 1 && letters.allSatisfy({ $0.properties.isUppercase }) { return word.uppercased() }
+        return word.prefix(1).uppercased() + word.dropFirst().lowercased()
+    }
+
+    func replacement(for original: [Unicode.Scalar], type: String, rng: inout UInt64) -> [Unicode.Scalar]? {
+        guard !original.isEmpty else { return nil }
+        let cjk = original.allSatisfy { isCJK($0.value) }
+        switch type {
+        case "NAME" where cjk:
+            guard !zhSurnames.isEmpty, !zhGiven.isEmpty else { return nil }
+            if original.count == 1 { return [pick(zhSurnames, &rng)] }
+            guard original.count <= 3, ChineseLexicon.surnames.contains(original[0].value) else { return nil }
+            return [pick(zhSurnames, &rng)] + (1..<original.count).map { _ in pick(zhGiven, &rng) }
+        case "NAME":
+            let words = String(String.UnicodeScalarView(original)).split(separator: " ")
+            guard words.count <= 2, words.allSatisfy({ $0.allSatisfy(\.isLetter) && $0.count >= 2 }) else { return nil }
+            let first = words.count == 2 || Lexicon.firstNames.contains(String(words[0]).uppercased())
+            var parts = [cased(first ? pick(firstNames, &rng) : pick(surnames, &rng), like: Array(words[0].unicodeScalars))]
+            if words.count == 2 { parts.append(cased(pick(surnames, &rng), like: Array(words[1].unicodeScalars))) }
+            return Array(parts.joined(separator: " ").unicodeScalars)
+        case "CITY" where cjk:
+            return zhPlaces.isEmpty ? nil : pick(zhPlaces, &rng)
+        case "CITY":
+            guard original.allSatisfy({ $0.properties.isAlphabetic || $0 == " " }), !places.isEmpty else { return nil }
+            let place = pick(places, &rng).split(separator: " ").map { cased(String($0), like: original) }.joined(separator: " ")
+            return Array(place.unicodeScalars)
+        default:
+            return nil
+        }
+    }
+}

@@ -42,7 +42,10 @@ struct DeidTrainCommand: ParsableCommand {
     @Option(name: .customLong("plain-chars"), help: "Characters taken from each --plain file.") var plainChars = 50_000
     @Option(name: .customLong("vocabulary"), help: ArgumentHelp("PHI-free text (any format) whose lower-case words and Chinese character pairs form the model's vocabulary; `PATH@N` skips the first N characters; repeatable.", valueName: "path"))
     var vocabulary: [String] = []
+    @Option(name: .customLong("vocabulary-words"), help: ArgumentHelp("Word list (one per line, e.g. a WordPiece vocab.txt) whose lower-case words join the vocabulary; repeatable.", valueName: "path"))
+    var vocabularyWords: [String] = []
     @Option(name: .customLong("vocabulary-min-count"), help: "Occurrences a word or pair needs to enter the vocabulary.") var vocabularyMinCount = 2
+    @Option(help: "Copies of each annotated note with its names and cities swapped for random ones (mention replacement).") var augment = 0
     @Option(help: "Training passes.") var epochs = 8
     @Option(help: "log2 of the number of feature buckets.") var bits = 18
     @Option(help: "Output model file.") var out: String
@@ -58,12 +61,16 @@ struct DeidTrainCommand: ParsableCommand {
             return s
         }
         var docs: [GoldDocument] = []
+        var golds: [GoldDocument] = []
         var spans = 0
         for path in gold {
             let d = try Evaluator.loadMarkup(try read(path))
-            docs += d; spans += d.reduce(0) { $0 + $1.spans.count }
+            golds += d; spans += d.reduce(0) { $0 + $1.spans.count }
             print("gold      \((path as NSString).lastPathComponent): \(d.count) documents")
         }
+        let copies = TaggerTrainer.augmented(golds, copies: augment)
+        if augment > 0 { print("augmented: \(copies.count) copies with names and cities replaced") }
+        docs = copies + golds
         for path in conll {
             let d = TaggerTrainer.conllDocuments(try read(path), limit: negativeChars)
             docs += d
@@ -86,7 +93,8 @@ struct DeidTrainCommand: ParsableCommand {
             if let at = spec.lastIndex(of: "@"), let n = Int(spec[spec.index(after: at)...]) { path = String(spec[..<at]); skip = n }
             texts += TaggerTrainer.plainDocuments(try read(path), skip: skip, limit: Int.max).map(\.text)
         }
-        let vocab = TaggerVocabulary.build(texts: texts, minimumCount: vocabularyMinCount)
+        var vocab = TaggerVocabulary.build(texts: texts, minimumCount: vocabularyMinCount)
+        for path in vocabularyWords { vocab.addWords(try read(path)) }
         if !vocabulary.isEmpty { print("vocabulary: \(vocab.count) words and character pairs from \(texts.count) lines") }
         let (model, _) = TaggerTrainer.train(docs, vocabulary: vocab, bits: bits, epochs: epochs) { epoch, mistakes, tokens in
             print(String(format: "epoch %2d: %6d mistakes in %d tokens (%.2f%%)", epoch, mistakes, tokens, 100 * Double(mistakes) / Double(max(tokens, 1))))

@@ -71,11 +71,11 @@ final class TaggerTests: XCTestCase {
     }
 
     /// Spans of one class over the whole text, through the filter, all tokens at margin `margin`.
-    func filtered(_ text: String, _ cls: TaggerClass, margin: Float = 1) -> [String] {
+    func filtered(_ text: String, _ cls: TaggerClass, margin: Float = 1, from first: Int = 0) -> [String] {
         let vocabulary = TaggerVocabulary.build(texts: ["a first aid kit for the group in cardiology", "谢谢医生"], minimumCount: 1)
         let doc = TaggerDocument(text: text, vocabulary: vocabulary)
         var labels = [Int](repeating: 0, count: doc.tokens.count)
-        for i in labels.indices { labels[i] = cls.label(inside: i > 0) }
+        for i in labels.indices where i >= first { labels[i] = cls.label(inside: i > first) }
         let margins = [Float](repeating: margin, count: labels.count)
         return taggerSpans(labels, margins: margins, tokens: doc.tokens, scalars: doc.scalars, input: doc.input, weakMargin: 5).map { span in
             var s = ""; s.unicodeScalars.append(contentsOf: doc.scalars[span.start..<span.end].compactMap(Unicode.Scalar.init)); return s
@@ -94,27 +94,44 @@ final class TaggerTests: XCTestCase {
         XCTAssertEqual(filtered("March", .date), [], "a month alone needs a confident tagger")
         XCTAssertEqual(filtered("March 3", .date), ["March 3"])
         XCTAssertEqual(filtered("0700-1930", .number), [], "shift times")
+        XCTAssertEqual(filtered("91", .date), [], "a bare number is the rules' to call an age")
+        XCTAssertEqual(filtered("42", .date), [])
+        XCTAssertEqual(filtered("92岁", .date), ["92岁"])
+        XCTAssertEqual(filtered("ninety-three", .date), ["ninety-three"])
+        XCTAssertEqual(filtered("on the 9th", .date, from: 2), ["9th"])
+        XCTAssertEqual(filtered("the 3rd floor", .date, from: 1), [], "the span would take `floor`")
+        XCTAssertEqual(filtered("3rd", .date), [], "an ordinal without `the`/`on`/a month")
+        XCTAssertEqual(filtered("45th", .date), [])
+        XCTAssertEqual(taggerType(.date, Array("91岁".unicodeScalars.map(\.value)), 0, 3), .age)
+        XCTAssertEqual(taggerType(.date, Array("3/14/2023".unicodeScalars.map(\.value)), 0, 9), .date)
         XCTAssertEqual(filtered("4471-2093 per", .number), ["4471-2093"], "trailing words trimmed")
         XCTAssertEqual(filtered("5月4日", .date), ["5月4日"])
         XCTAssertEqual(filtered("正月初八", .date), ["正月初八"])
         XCTAssertEqual(filtered("三个月", .date), [])
         XCTAssertEqual(filtered("Omega", .date), [])
-        XCTAssertEqual(filtered("kit", .name), [], "lower-case names need a confident tagger")
-        XCTAssertEqual(filtered("kit", .name, margin: 6), ["kit"])
+        XCTAssertEqual(filtered("tablet", .name, margin: 100), [], "a lower-case word no name list knows")
+        XCTAssertEqual(filtered("group", .name, margin: 100), [], "a lower-case name that ordinary text uses")
+        XCTAssertEqual(filtered("gutierrez", .name), ["gutierrez"])
+        XCTAssertEqual(filtered("group", .place, margin: 100), [], "lower-case ordinary words are never places")
         XCTAssertEqual(filtered("COPD", .name), [], "acronyms unknown to the name lists")
         XCTAssertEqual(filtered("-", .name, margin: 100), [], "punctuation alone is never a span")
         XCTAssertEqual(filtered("Okafor", .name), ["Okafor"])
         XCTAssertEqual(filtered("张建国", .name), ["张建国"])
         XCTAssertEqual(filtered("谢谢", .name), [])
-        XCTAssertEqual(filtered("许", .name), ["许"], "a lone surname (`许护士`)")
+        XCTAssertEqual(filtered("签名：许", .name, from: 3), ["许"], "a lone surname after a colon")
+        XCTAssertEqual(filtered("许", .name), [], "a lone surname without a cue is weak evidence")
         XCTAssertEqual(filtered("的", .name, margin: 100), [], "not a surname")
         XCTAssertEqual(filtered("谢谢", .name, margin: 6), ["谢谢"], "an everyday word needs a confident tagger")
+        XCTAssertEqual(filtered("格桑", .name), ["格桑"], "Tibetan names have no surname")
+        XCTAssertEqual(filtered("阿依古丽·买买提", .name), ["阿依古丽·买买提"])
+        XCTAssertEqual(filtered("晶晶", .name), [], "no surname: weak evidence")
         XCTAssertEqual(filtered("Group", .organisation), [])
 
         XCTAssertEqual(filtered("元在大脑中的部", .organisation), [])
         XCTAssertEqual(filtered("Lahey", .organisation), ["Lahey"])
-        XCTAssertEqual(filtered("Cardiology", .organisation), [], "a word ordinary text uses is weak evidence")
-        XCTAssertEqual(filtered("Cardiology", .organisation, margin: 6), ["Cardiology"])
+        XCTAssertEqual(filtered("Cardiology", .organisation, margin: 100), [], "one word ordinary text uses")
+        XCTAssertEqual(filtered("Cardiology Group", .organisation), [], "words ordinary text uses are weak evidence")
+        XCTAssertEqual(filtered("Cardiology Group", .organisation, margin: 6), ["Cardiology Group"])
         XCTAssertEqual(filtered("DILI", .place), [], "a short all-capitals word")
         XCTAssertEqual(filtered("Lahey Clinic", .organisation), ["Lahey Clinic"])
         XCTAssertEqual(filtered("0700", .organisation, margin: 100), [])
