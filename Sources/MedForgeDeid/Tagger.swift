@@ -641,6 +641,11 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
             t[k].kind == .word && t[k].length >= 2 && isUpperLetter(s[Int(t[k].start)])
                 && (!isUpperLetter(s[Int(t[k].end) - 1]) || has(k, F.firstName) || has(k, F.surname) || has(k, F.internationalName))
         }) {
+            // A short all-capitals word alone (`AMI`, `NASH`, `GERD`) is an abbreviation far more often than a name.
+            let words = tokens.filter { t[$0].kind == .word }
+            if words.count == 1, let w = words.first, t[w].length <= 5, !(Int(t[w].start)..<Int(t[w].end)).contains(where: { !isUpperLetter(s[$0]) }) {
+                return .weak
+            }
             // Words ordinary text uses (`Colleague`, `Insurance`): one alone is not a name.
             if ordinaryWords(tokens) { return tokens.filter({ t[$0].kind == .word }).count == 1 ? .impossible : .weak }
             return .strong
@@ -671,9 +676,9 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         }
         if words.count == 1 && !digits && ordinaryWords(tokens) { return .impossible }
         if capital && !digits && ordinaryWords(tokens) { return .weak }
-        // A short word with two capitals alone is far more often an abbreviation (`DILI`, `PCa`) than a place.
+        // A short word with two capitals alone is an abbreviation (`DILI`, `PCa`, `OSA`), not a place or an organisation.
         if a == b && t[a].kind == .word && t[a].length <= 5
-            && (Int(t[a].start)..<Int(t[a].end)).filter({ isUpperLetter(s[$0]) }).count >= 2 { return .weak }
+            && (Int(t[a].start)..<Int(t[a].end)).filter({ isUpperLetter(s[$0]) }).count >= 2 { return .impossible }
         if capital || digits { return .strong }
         // Lower case (`charlton memorial`, `vna of cape cod`): never only ordinary words.
         guard tokens.contains(where: { t[$0].kind == .word && t[$0].length >= 2 }), !ordinaryWords(tokens) else { return .impossible }
