@@ -13,9 +13,7 @@ struct EnglishDetector {
 
     init(scalars: [UInt32], tokens: [Token], minimumAge: Int) {
         s = scalars; t = tokens; self.minimumAge = minimumAge
-        keys = tokens.map { tok in
-            (tok.kind == .word || tok.kind == .alnum) && tok.length <= 40 ? upperKey(scalars, Int(tok.start), Int(tok.end)) : ""
-        }
+        keys = Tokenizer.keys(scalars, tokens)
         claimed = [Bool](repeating: false, count: tokens.count)
     }
 

@@ -495,9 +495,7 @@ extension Deidentifier {
         rulesOnly.tagger = false
         let rules = Deidentifier(options: rulesOnly, key: []).detect(scalars: s).spans
         let tokens = Tokenizer.tokenize(s)
-        let keys = tokens.map { tok in
-            (tok.kind == .word || tok.kind == .alnum) && tok.length <= 40 ? upperKey(s, Int(tok.start), Int(tok.end)) : ""
-        }
+        let keys = Tokenizer.keys(s, tokens)
         let input = TaggerInput(s: s, cjk: s.contains(where: isCJK) ? ChineseLexicon.simplified(s) : s, tokens: tokens, keys: keys, vocabulary: model.vocabulary)
         let (labels, margins) = TaggerScorer(model: model).decode(input, bias: options.taggerBias)
         var out: [(start: Int, end: Int, type: PHIType, margin: Float, evidence: TaggerEvidence, reported: Bool)] = []

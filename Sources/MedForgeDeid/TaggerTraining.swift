@@ -15,9 +15,7 @@ struct TaggerDocument {
         let s = text.scalarValues
         scalars = s
         tokens = Tokenizer.tokenize(s)
-        let keys = tokens.map { tok in
-            (tok.kind == .word || tok.kind == .alnum) && tok.length <= 40 ? upperKey(s, Int(tok.start), Int(tok.end)) : ""
-        }
+        let keys = Tokenizer.keys(s, tokens)
         let cjk = s.contains(where: isCJK) ? ChineseLexicon.simplified(s) : s
         input = TaggerInput(s: s, cjk: cjk, tokens: tokens, keys: keys, vocabulary: vocabulary)
         gold = TaggerDocument.labels(tokens: tokens, spans: spans)

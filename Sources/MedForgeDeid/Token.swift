@@ -62,3 +62,13 @@ enum Tokenizer {
         return out
     }
 }
+
+extension Tokenizer {
+    /// Upper-case text of each word/alnum token of at most 40 scalars, "" for the others: the keys
+    /// the dictionaries are looked up with.
+    static func keys(_ s: [UInt32], _ tokens: [Token]) -> [String] {
+        tokens.map { tok in
+            (tok.kind == .word || tok.kind == .alnum) && tok.length <= 40 ? upperKey(s, Int(tok.start), Int(tok.end)) : ""
+        }
+    }
+}
