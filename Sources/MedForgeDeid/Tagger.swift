@@ -317,7 +317,6 @@ struct TaggerScorer {
     let mask: UInt64
     init(model: TaggerModel) { self.model = model; mask = UInt64((1 << model.bits) - 1) }
 
-    static let featuresPerToken = 40
     /// Mean margin a span with only weak evidence of its class needs (see `taggerSpans`).
     static let defaultWeakMargin: Float = 100
 
