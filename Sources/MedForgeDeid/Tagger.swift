@@ -534,6 +534,18 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         if a == b, ["I", "II", "III", "IV", "V", "VI"].contains(next), isUpperLetter(s[Int(t[b + 1].start)]) { return .impossible }
         if a == b, next == "OF", b + 2 < t.count, t[b + 2].kind == .word, !isUpperLetter(s[Int(t[b + 2].start)]) { return .impossible }
     }
+    // Glued to a residue number or a bracket (`Tyr-638`, `Kras(G12D)`, `Leu(496)`), or camel case from a
+    // lower-case start (`cAMP`, `vanA`): gene, protein and chemistry names, not people or places.
+    if cls != .number && cls != .date && t[b].kind == .word {
+        if b + 1 < t.count, t[b + 1].kind == .punct, !t[b + 1].spaceBefore {
+            let c = s[Int(t[b + 1].start)]
+            if c == 40 { return .impossible }
+            if c == 45, b + 2 < t.count, !t[b + 2].spaceBefore, t[b + 2].kind == .number { return .impossible }
+        }
+        for k in tokens where t[k].kind == .word && !isUpperLetter(s[Int(t[k].start)]) {
+            if (Int(t[k].start)..<Int(t[k].end)).contains(where: { isUpperLetter(s[$0]) }) { return .impossible }
+        }
+    }
     // `Insurance:` — one word before a colon is a field label unless a name list knows it (`Kelvin:`).
     if cls != .number && cls != .date, a == b, t[a].kind == .word, b + 1 < t.count, t[b + 1].kind == .punct,
        s[Int(t[b + 1].start)] == 58 || s[Int(t[b + 1].start)] == 0xFF1A,

@@ -71,11 +71,11 @@ final class TaggerTests: XCTestCase {
     }
 
     /// Spans of one class over the whole text, through the filter, all tokens at margin `margin`.
-    func filtered(_ text: String, _ cls: TaggerClass, margin: Float = 1, from first: Int = 0) -> [String] {
+    func filtered(_ text: String, _ cls: TaggerClass, margin: Float = 1, from first: Int = 0, tokens only: Int = .max) -> [String] {
         let vocabulary = TaggerVocabulary.build(texts: ["a first aid kit for the group in cardiology", "谢谢医生"], minimumCount: 1)
         let doc = TaggerDocument(text: text, vocabulary: vocabulary)
         var labels = [Int](repeating: 0, count: doc.tokens.count)
-        for i in labels.indices where i >= first { labels[i] = cls.label(inside: i > first) }
+        for i in labels.indices where i >= first && i - first < only { labels[i] = cls.label(inside: i > first) }
         let margins = [Float](repeating: margin, count: labels.count)
         return taggerSpans(labels, margins: margins, tokens: doc.tokens, scalars: doc.scalars, input: doc.input, weakMargin: 5).map { span in
             var s = ""; s.unicodeScalars.append(contentsOf: doc.scalars[span.start..<span.end].compactMap(Unicode.Scalar.init)); return s
@@ -133,6 +133,11 @@ final class TaggerTests: XCTestCase {
         XCTAssertEqual(filtered("Cardiology Group", .organisation), [], "words ordinary text uses are weak evidence")
         XCTAssertEqual(filtered("Cardiology Group", .organisation, margin: 6), ["Cardiology Group"])
         XCTAssertEqual(filtered("DILI", .place, margin: 1000), [], "a short all-capitals word")
+        XCTAssertEqual(filtered("Tyr-638", .name, margin: 1000, tokens: 1), [], "a residue")
+        XCTAssertEqual(filtered("Kras(G12D)", .name, margin: 1000, tokens: 1), [], "a gene with its mutation")
+        XCTAssertEqual(filtered("cAMP", .organisation, margin: 1000), [], "camel case from a lower-case start")
+        XCTAssertEqual(filtered("Adebayo-Clarke", .name), ["Adebayo-Clarke"], "a double-barrelled name")
+        XCTAssertEqual(filtered("Okafor (son)", .name, tokens: 1), ["Okafor"], "a bracket after a space")
         XCTAssertEqual(filtered("NASH", .name), [], "a short all-capitals name is weak evidence")
         XCTAssertEqual(filtered("NASH", .name, margin: 6), ["NASH"])
         XCTAssertEqual(filtered("Lahey Clinic", .organisation), ["Lahey Clinic"])
