@@ -43,8 +43,15 @@ extension ChineseLexicon {
     static let nameLeadChars = ScalarBitmap([10, 32, 0x3000] + "，。；：、（床室".unicodeScalars.map(\.value))
     /// Every character at which `runRecordRules` does anything (colons, 小/老, familiar surnames, suffix
     /// ends, label starts, 月, 市), as a bitmap checked once per character.
+    /// Festivals that name a day of a particular year (春节, 中秋节, 平安夜); the short forms (中秋, 清明,
+    /// 冬至) only before a word that makes them a time (节, 假, 前, 后, 期间, 那天), since `清明` and
+    /// `冬至` are also ordinary words.
+    static let festivals = list("春节 除夕 元旦 元宵节 清明节 端午节 中秋节 国庆节 重阳节 七夕节 平安夜 圣诞节 圣诞夜 小年夜 腊八节 大年三十 大年夜 情人节 母亲节 父亲节")
+    static let shortFestivals = list("中秋 国庆 清明 端午 元宵 圣诞 冬至 小年 腊八 七夕 重阳 大年初 年三十")
+    static let festivalTimeWords = list("节 假 前 后 期间 连假 长假 那天 那日 当天 当日 晚上 夜里 之前 之后 左右")
+    static let festivalStarts = ScalarBitmap(Array(Set((festivals + shortFestivals).compactMap(\.first))))
     static let recordRuleChars = ScalarBitmap(Array(familiarSurnames) + Array(organisationSuffixEnds) + Array(organisationLabelStarts)
-        + [0xFF1A, 58] + "小老月市".unicodeScalars.map(\.value))
+        + [0xFF1A, 58] + "小老月市".unicodeScalars.map(\.value) + Array(Set((festivals + shortFestivals).compactMap(\.first))))
     static let organisationStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的是为投保患者了们我你他她它上下前后时候这那个些有没也都还就很和要把被让给")
 }
 
@@ -59,6 +66,7 @@ extension ChineseDetector {
             if ChineseLexicon.familiarSurnames.contains(c), i + 1 < n, ChineseLexicon.familiarTitleStarts.contains(s[i + 1]) { familiarTitled(i) }
             if ChineseLexicon.organisationSuffixEnds.contains(c) { organisation(endingAt: i) }
             if c == ("月" as Unicode.Scalar).value { lunarDate(month: i) }
+            if ChineseLexicon.festivalStarts.contains(c) { festival(i) }
             if c == ("市" as Unicode.Scalar).value { cityDistrict(city: i) }
             if ChineseLexicon.organisationLabelStarts.contains(c) {
                 for label in ChineseLexicon.organisationLabels where matches(label, at: i) { organisationAfter(i + label.count); break }
@@ -155,11 +163,36 @@ extension ChineseDetector {
         var a = m - 1
         if a >= 1, s[a] == ("一" as Unicode.Scalar).value || s[a] == ("二" as Unicode.Scalar).value, s[a - 1] == ("十" as Unicode.Scalar).value { a -= 1 }
         let lead = s[m + 1]
-        guard lead == ("初" as Unicode.Scalar).value || lead == ("廿" as Unicode.Scalar).value else { return }
-        var e = m + 2
+        if lead == ("初" as Unicode.Scalar).value || lead == ("廿" as Unicode.Scalar).value {
+            var e = m + 2
+            while e < n, e - m <= 3, ChineseLexicon.numeralValues[s[e]] != nil || s[e] == 0x5341 { e += 1 }
+            guard e > m + 2 else { return }
+            add(a, e, .date, "zh-lunar-date")
+            return
+        }
+        // `腊月二十三`, `正月十五`: a day from 十 up written with 十 (a bare `三月二` is not a day), not before
+        // 日/号 (the ordinary date rule's) or a counter (`腊月二十多天`).
+        var e = m + 1
         while e < n, e - m <= 3, ChineseLexicon.numeralValues[s[e]] != nil || s[e] == 0x5341 { e += 1 }
-        guard e > m + 2 else { return }
+        guard e > m + 2, s[(m + 1)..<e].contains(0x5341), let d = chineseNumber(m + 1, e), (10...30).contains(d) else { return }
+        if e < n, "日号多几天个余".unicodeScalars.contains(Unicode.Scalar(s[e]) ?? " ") { return }
         add(a, e, .date, "zh-lunar-date")
+    }
+
+    /// `春节`, `中秋节`, `国庆假期`, `清明连假前`, `大年初二`: a festival of the year the record is about.
+    mutating func festival(_ i: Int) {
+        for word in ChineseLexicon.festivals where matches(word, at: i) {
+            add(i, i + word.count, .date, "zh-festival"); return
+        }
+        for word in ChineseLexicon.shortFestivals where matches(word, at: i) {
+            var e = i + word.count
+            if word.last == 0x521D {   // 大年初 + a numeral
+                guard e < n, let d = ChineseLexicon.numeralValues[s[e]], d >= 1 else { return }
+                add(i, e + 1, .date, "zh-festival"); return
+            }
+            guard ChineseLexicon.festivalTimeWords.contains(where: { matches($0, at: e) }) else { return }
+            add(i, e, .date, "zh-festival"); return
+        }
     }
 
     /// `绍兴市柯桥区…`, `百色市田阳区头塘镇百渡村六组`: a city (CITY) and the district-level address after it.

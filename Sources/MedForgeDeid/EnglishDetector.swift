@@ -388,6 +388,12 @@ struct EnglishDetector {
             if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b), let rule = unmarkedMonthDay(g[0], g[1], a, b) {
                 return (.date, rule, g[1])
             }
+            // `22/8`, `13/11`: day first (UK, Hong Kong, Australia), the day over 12 so no month/day reading;
+            // `/7` and `/12` are also the day and month counts of UK notes (`14/7 history`, `18/12 old`).
+            if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && !Checksums.validDay(a, b) && Checksums.validDay(b, a),
+               unmarkedMonthDay(g[0], g[1], a, b) != nil, (b != 7 && b != 12) || dateCue || monthDayContext(g[0], g[1]) {
+                return (.date, "date-day-month", g[1])
+            }
             if lengths[0] <= 2 && lengths[1] == 4 && a >= 1 && a <= 12 && b >= 1800 && b <= 2100 { return (.date, "date-month-year", g[1]) }
             // `on 3-14`, `since 10-2`: month and day with a hyphen, only after a date cue.
             // `05-04 10:30` at the start of a nursing-sheet line: month and day before a clock time.

@@ -33,6 +33,9 @@ struct ClinicalNoteTests {
         ("Plan for New Year's Eve visit.", "New Year's Eve"),
         ("Staples out on the 14th. Seen since 3-2 for cough.", "14th"),
         ("Staples out on the 14th. Seen since 3-2 for cough.", "3-2"),
+        ("PT assessment 13/11: walks with quadripod.", "13/11"),
+        ("Sick leave 16/5 to 20/5.", "20/5"),
+        ("Discharged on 14/7 to home.", "14/7"),
     ])
     func monthDayAndHolidayDatesAreFound(text: String, expected: String) {
         #expect(found(deid, text).contains { $0.0 == expected && $0.1 == .date }, "\(found(deid, text))")
@@ -56,6 +59,7 @@ struct ClinicalNoteTests {
         "Cytokeratin 7/20 pattern; splinting in 7/22 (31.8%) and 4/23 [17%] of cases.",
         "Sampled by chorionic villus sampling (CVS); BP by the nurse (NBP); associated with PSV.",
         "Pt transferred to MICU, then to Cardiology; presented at the Annual Meeting.",
+        "Boy aged 18/12 with 14/7 history of cough; BP 150/95, GCS 14/15.",
     ])
     func clinicalShorthandIsNotPHI(text: String) {
         #expect(found(deid, text).isEmpty, "\(found(deid, text))")
@@ -179,8 +183,13 @@ struct ClinicalNoteTests {
         let place = found(zh, "患者覃凤兰，女，90岁，百色市田阳区头塘镇百渡村六组人")
         #expect(place.contains { $0.0 == "百色市" && $0.1 == .city } && place.contains { $0.1 == .address })
         #expect(found(zh, "住宅電話：(852) 2345 6789").contains { $0.1 == .phone })
-        // 正月 without a day, 一月份 and a month count are not dates.
-        for text in ["正月里多休息", "每月复查一次", "三个月后复诊"] { #expect(!found(zh, text).contains { $0.1 == .date }, "\(text)") }
+        // Lunar days written with 十 and festivals of the record's year are dates.
+        for (text, date) in [("腊月二十三小年那天看过门诊", "腊月二十三"), ("正月十五以后再来复查", "正月十五"), ("最好春节前回去", "春节"),
+                             ("2023年4月2日（清明连假前）入院", "清明"), ("先在病房過完中秋節", "中秋節"), ("大年初二凌晨送来", "大年初二")] {
+            #expect(found(zh, text).contains { $0.0 == date && $0.1 == .date }, "\(found(zh, text))")
+        }
+        // 正月 without a day, 一月份, a month count, a lunar month with a count and 清明 as a word are not dates.
+        for text in ["正月里多休息", "每月复查一次", "三个月后复诊", "腊月二十多天没来", "神志清明，对答切题", "冬至是节气"] { #expect(!found(zh, text).contains { $0.1 == .date }, "\(text)") }
         #expect(found(zh, "長安醫院\n主訴：右手壓傷").contains { $0.0 == "長安醫院" && $0.1 == .hospital })
         for text in ["哪家医院治疗癫痫好？\n", "癫痫专科医院\n", "上周五在你们医院看的"] {
             #expect(!found(zh, text).contains { $0.1 == .hospital }, "\(text)")
