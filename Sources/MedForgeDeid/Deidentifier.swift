@@ -94,9 +94,10 @@ public struct Deidentifier: Sendable {
             let input = TaggerInput(s: s, cjk: simplified, tokens: tokens, keys: en.keys, vocabulary: model.vocabulary)
             let (labels, margins) = TaggerScorer(model: model).decode(input, bias: options.taggerBias)
             found += taggerSpans(labels, margins: margins, tokens: tokens, scalars: s, input: input, rules: found, weakMargin: options.taggerWeakMargin)
-            return (SpanSpread.spread(found.merged(), scalars: s, vocabulary: model.vocabulary), language)
+            let spread = SpanSpread.spread(found.merged(), scalars: s, vocabulary: model.vocabulary)
+            return (AgeAfterName.add(spread, tokens: tokens, scalars: s, minimumAge: options.minimumAge), language)
         }
-        return (found.merged(), language)
+        return (AgeAfterName.add(found.merged(), tokens: tokens, scalars: s, minimumAge: options.minimumAge), language)
     }
 
     /// Detects and replaces PHI in one document. `patient` keys the date shift (defaults to the document).

@@ -77,6 +77,7 @@ struct EnglishDetector {
         markWebSpans()
         WebDetector.detectDomains(s, t, keys: keys, claimed: &claimed, into: &spans)
         detectAges()
+        detectInternationalIdentifiers()
         detectCuedIdentifiers()
         detectNumberSequences()
         detectAlphanumericIDs()
@@ -155,9 +156,32 @@ struct EnglishDetector {
             // `91 F with`, `a 92 M`: age and sex shorthand.
             if !isAge, j < count, sameLine(j), isWord(j), t[j].length == 1, keys[j] == "M" || keys[j] == "F", isAllCaps(j),
                !(j + 1 < count && (isPunct(j + 1, 47) || isPunct(j + 1, 46) && glued(j + 1))) { isAge = true }
+            if !isAge, v >= minimumAge, statedAge(before: i) && ageEnds(at: j) { isAge = true }
+            // `F/92`, `M/93` (Hong Kong and UK sex/age), `92/F`.
+            if !isAge, i >= 2, isPunct(i - 1, 47), glued(i), glued(i - 1), isWord(i - 2), t[i - 2].length == 1, keys[i - 2] == "M" || keys[i - 2] == "F" { isAge = true }
+            if !isAge, isPunct(i + 1, 47), glued(i + 1), i + 2 < count, glued(i + 2), isWord(i + 2), t[i + 2].length == 1, keys[i + 2] == "M" || keys[i + 2] == "F" { isAge = true }
+            // `DOB 4/19/1931 (93)`: the age in brackets after a birth date.
+            if !isAge, i >= 2, isPunct(i - 1, 40), isPunct(i + 1, 41), t[i - 2].kind == .number, t[i - 2].length == 4,
+               let y = numberValue(i - 2), (1880...2030).contains(y) { isAge = true }
             if isAge && v >= minimumAge { add(i, i, .age, "age") }
         }
         detectAgeShorthand()
+    }
+
+    /// `pt is 91`, `resident was ninety-three`, `turned 100`: an age stated after a verb whose subject is a person.
+    func statedAge(before i: Int) -> Bool {
+        guard let (w, p) = previousWord(i, window: 1) else { return false }
+        if w == "TURNED" || w == "TURNS" { return true }
+        guard w == "IS" || w == "WAS", p >= 1, t[p - 1].kind == .word else { return false }
+        return Lexicon.agePersonWords.contains(keys[p - 1])
+    }
+
+    /// Nothing after a stated age makes it a measurement: end of line, punctuation other than `%` and `/`,
+    /// or a word that is no unit (`pt is 91, lives alone`, not `sat is 92%` or `HR is 95 bpm`).
+    func ageEnds(at j: Int) -> Bool {
+        guard j < count, sameLine(j) else { return true }
+        if t[j].kind == .punct { return !isPunct(j, 37) && !isPunct(j, 47) && !isPunct(j, 46) }
+        return isWord(j) && !Lexicon.unitSuffixes.contains(keys[j]) && keys[j] != "PERCENT"
     }
 
     /// `91yo`, `91F`, `92M`, `91y`, `in her 90s`, `ninety-one year old`, `aged ninety`: ages over the limit
@@ -182,7 +206,7 @@ struct EnglishDetector {
             var j = e + 1
             if isPunct(j, 45) { j += 1 }
             let unit = j < count && sameLine(j) && isWord(j) && ["YEAR", "YEARS", "YO", "YR", "YRS"].contains(keys[j])
-            let aged = previousWord(i, window: 2).map { $0.0 == "AGE" || $0.0 == "AGED" } ?? false
+            let aged = previousWord(i, window: 2).map { $0.0 == "AGE" || $0.0 == "AGED" } ?? false || statedAge(before: i)
             if unit || aged { add(i, e, .age, "age-words") }
         }
     }
@@ -262,7 +286,10 @@ struct EnglishDetector {
                 let nx = j + 1
                 guard nx < count, sameLine(nx) else { break }
                 let plusLead = groups.count == 1 && isPunct(i - 1, 43) && t[j].length <= 7
-                if t[nx].kind == .number && !claimed[nx] && t[nx].spaceBefore && t[nx].length <= 4 && (t[j].length <= 4 || plusLead) {
+                // `07911 204 553`, `01865 742190`: a British trunk code of five digits.
+                let ukLead = groups.count == 1 && t[j].length == 5 && first(j) == 48
+                if t[nx].kind == .number && !claimed[nx] && t[nx].spaceBefore && (t[nx].length <= 4 || ukLead && t[nx].length <= 6)
+                    && (t[j].length <= 4 || plusLead || ukLead) {
                     groups.append(nx); seps.append(32); j = nx; continue
                 }
                 // `345-899-3560x4587`: the tokenizer joins the last group and its extension; it can only end a phone.
@@ -331,6 +358,7 @@ struct EnglishDetector {
         if total == 10 && lengths == [3, 3, 4] && (allSame || paren || seps == [41, 45] || seps == [41, 32]) { return (phoneType, "us-phone", g[2]) }
         if total == 11 && lengths == [1, 3, 3, 4] && allDigits[0] == 1 { return (phoneType, "us-phone", g[3]) }
         if plus && total >= 8 && total <= 15 { return (phoneType, "intl-phone", g[k - 1]) }
+        if allDigits[0] == 0 && (lengths == [5, 3, 3] || lengths == [5, 6]) && allSame && sep == 32 { return (phoneType, "uk-phone", g[k - 1]) }
         if k >= 3 && lengths.allSatisfy({ $0 >= 2 && $0 <= 4 }) && total >= 8 && total <= 12 && !(k == 4 && sep == 46) {
             return (phoneType, "grouped-phone", g[k - 1])
         }
@@ -435,6 +463,8 @@ struct EnglishDetector {
         if cue == .zip && total >= 3 && total <= 10 && k <= 2 { return (.zip, "zip-cue", g[k - 1]) }
         if k == 1 {
             if total == 9 && cue == .ssn { return (.ssn, "ssn-cue", g[0]) }
+            // `last 4 SSN 4471`: the last four digits are still part of the number.
+            if total == 4 && cue == .ssn && prevWord == "SSN" { return (.ssn, "ssn-last-four", g[0]) }
             // A year alone is not an identifier under Safe Harbor; only a year of birth is taken.
             if total == 4 && values[0] >= 1800 && values[0] <= 2100 && (prevWord == "BORN" || prevWord == "DOB") { return (.date, "birth-year", g[0]) }
             if total >= 7 { return (cue ?? .id, "long-number", g[0]) }
@@ -504,8 +534,14 @@ struct EnglishDetector {
     /// `May 4, 2023`, `4th of May 2023`, `March 2019`, `Jan. 5`, weekdays and holidays.
     mutating func detectWordDates() {
         // `on the 3rd`, `since the 14th.`: a day of the month by its ordinal alone.
-        for i in 2..<max(2, count) where t[i].kind == .alnum && !claimed[i] && dayOrdinal(i) && keys[i - 1] == "THE" {
-            guard ["ON", "BY", "SINCE", "UNTIL", "TILL", "BEFORE", "AFTER", "FROM", "THROUGH"].contains(keys[i - 2]) else { continue }
+        // `Thurs 14th`, `friday the 20th`, `leaving the 28th`, `due the 1st`.
+        for i in 1..<max(1, count) where t[i].kind == .alnum && !claimed[i] && dayOrdinal(i) && isWord(i - 1) {
+            let weekday = Lexicon.weekdays.contains(keys[i - 1]) || Lexicon.weekdayAbbreviations.contains(keys[i - 1])
+            guard weekday || keys[i - 1] == "THE" && i >= 2 && isWord(i - 2) else { continue }
+            let lead = weekday ? keys[i - 1] : keys[i - 2]
+            guard weekday || Lexicon.weekdays.contains(lead) || Lexicon.weekdayAbbreviations.contains(lead)
+                    || ["ON", "BY", "SINCE", "UNTIL", "TILL", "BEFORE", "AFTER", "FROM", "THROUGH", "OF", "DUE", "LEAVING", "AROUND", "UNTIL"].contains(lead)
+            else { continue }
             let next = i + 1
             if next < count, sameLine(next), isWord(next), !["AT", "AND", "OR", "WHEN", "FOR", "WITH", "IN", "BY", "PER"].contains(keys[next]) { continue }
             add(i, i, .date, "date-ordinal-day")
@@ -518,6 +554,11 @@ struct EnglishDetector {
                    let d = numberValue(i - 2), d >= 1, d <= 31, isPunct(i + 1, 45), glued(i + 1), glued(i + 2), i + 2 < count,
                    t[i + 2].kind == .number, t[i + 2].length == 4 && isYear(i + 2) || t[i + 2].length == 2 {
                     add(i - 2, i + 2, .date, "date-day-month-year"); continue
+                }
+                // `15-Feb`, `03-MAR`: day and month without a year.
+                if i >= 2, isPunct(i - 1, 45), glued(i - 1), glued(i), t[i - 2].kind == .number, !claimed[i - 2], t[i - 2].length <= 2,
+                   isCapitalised(i), let d = numberValue(i - 2), d >= 1, d <= 31, !(isPunct(i + 1, 45) && glued(i + 1)) {
+                    add(i - 2, i, .date, "date-day-month"); continue
                 }
                 // Lower case only with a day after it (`retire on dec 1st`); `may` stays a verb.
                 guard isCapitalised(i) || key != "MAY" && key != "MAR" && sameLine(i + 1) && dayOrdinal(i + 1) && !isYear(i + 1) else { continue }

@@ -88,6 +88,7 @@ enum Lexicon {
     static let monthFullNames = ["January", "February", "March", "April", "May", "June", "July",
                                  "August", "September", "October", "November", "December"]
     static let weekdays: Set<String> = words("MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY")
+    static let weekdayAbbreviations: Set<String> = words("MON TUE TUES WED THU THUR THURS FRI SAT SUN")
     static let holidays: Set<String> = words("CHRISTMAS THANKSGIVING EASTER HALLOWEEN HANUKKAH RAMADAN")
     /// Words before `Day` in a holiday's name (`Veterans Day`, `Mother's Day`, `MLK Day`).
     static let holidayDayHeads: Set<String> = words("""
@@ -323,6 +324,7 @@ enum Lexicon {
         "ACCOUNT": .account, "ACCT": .account, "CARD": .account, "IBAN": .account, "BILLING": .account,
         "POLICY": .healthPlan, "MEMBER": .healthPlan, "PLAN": .healthPlan, "INSURANCE": .healthPlan,
         "MEDICAID": .healthPlan, "MEDICARE": .healthPlan, "SUBSCRIBER": .healthPlan, "BENEFICIARY": .healthPlan,
+        "MCRN": .license, "CPSO": .license, "GMC": .license, "NMC": .license, "NMBI": .license, "AHPRA": .license, "PROVIDER": .license,
         "LICENSE": .license, "LICENCE": .license, "DL": .license, "DEA": .license, "NPI": .license,
         "CERTIFICATE": .license, "PASSPORT": .license,
         "VIN": .vehicle, "PLATE": .vehicle, "VEHICLE": .vehicle,
@@ -334,8 +336,13 @@ enum Lexicon {
         "ZIP": .zip, "POSTAL": .zip, "ZIPCODE": .zip,
     ]
     /// Filler between an identifier keyword and its value (`MRN #: 12345`, `account number is ...`).
-    static let idFillers: Set<String> = words("NO NUMBER NUM NBR IS WAS OF CODE SECURITY DRIVER DRIVERS S AT ON ME US HIM HER BACK MY HIS")
+    static let idFillers: Set<String> = words("ENDING PIN NO NUMBER NUM NBR IS WAS OF CODE SECURITY DRIVER DRIVERS S AT ON ME US HIM HER BACK MY HIS")
 
+    /// Subjects whose stated number is an age (`pt is 91`, `mother was 94`).
+    static let agePersonWords: Set<String> = words("""
+    PT PATIENT RESIDENT CLIENT SHE HE MOTHER FATHER MOM DAD MUM HUSBAND WIFE SPOUSE GRANDMOTHER GRANDFATHER
+    GRANDMA GRANDPA GRAN NANA AUNT UNCLE WOMAN MAN LADY GENTLEMAN SISTER BROTHER WHO
+    """)
     /// Words before a bare year or a day/month that make it a date (`in 1990`, `on 5/4`).
     static let dateCueWords: Set<String> = words("""
     IN ON SINCE FROM UNTIL TILL BY OF DATED BORN DOB DOS DOD ADMITTED DISCHARGED SEEN CIRCA YEAR

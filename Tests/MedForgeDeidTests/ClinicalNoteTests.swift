@@ -196,6 +196,42 @@ struct ClinicalNoteTests {
         }
     }
 
+    // Guards postcodes, phones, registrations and licence numbers in British, Irish, Canadian and Australian shapes.
+    @Test(arguments: [
+        ("14 Mill Lane, Headington, Oxford OX3 7LP", "OX3 7LP", PHIType.zip),
+        ("2075 Bayview Avenue, Toronto, ON M4N 3M5", "M4N 3M5", .zip),
+        ("4 Glenview Terrace, Ballintemple, Cork T12 XR84", "T12 XR84", .zip),
+        ("390 Victoria Street, Darlinghurst NSW 2010", "2010", .zip),
+        ("NOK: sister Leanne 07911 204 553.", "07911 204 553", .phone),
+        ("Tel 01865 742190", "01865 742190", .phone),
+        ("Received by escort van LX19 KHD.", "LX19 KHD", .vehicle),
+        ("his truck, OH plate JHX 8842, is in the lot", "JHX 8842", .vehicle),
+        ("Certifying doctor: Dr Harte, MCRN 402877", "402877", .license),
+        ("bank card ending 4471 cancelled", "4471", .account),
+        ("verified DOB, last 4 SSN 4471.", "4471", .ssn),
+        ("ROI request sent 15-Feb, not yet received.", "15-Feb", .date),
+        ("has dentist Thurs 14th at 2pm", "14th", .date),
+        ("saw dr patel on friday the 20th for migraines", "20th", .date),
+        ("honeymoon in Bali, leaving the 28th.", "28th", .date),
+        ("of note pt is 91, lived alone until Easter", "91", .age),
+        ("Resident is ninety-three, alert, confused.", "ninety-three", .age),
+        ("DOB 4/19/1931 (93)   facility ID SM-00417", "93", .age),
+        ("Mrs Pham, 91, lives with her daughter.", "91", .age),
+        ("Great-grandmother Ms. Hattie Mae Thompson (92) on amlodipine", "92", .age),
+        ("Pt: LEUNG Siu Fong   F/92   Bed 14", "92", .age),
+    ])
+    func internationalShapesAndStatedAgesAreFound(text: String, expected: String, type: PHIType) {
+        #expect(found(deid, text).contains { $0.0 == expected && $0.1 == type }, "\(found(deid, text))")
+    }
+
+    // Guards precision for the shapes above: doses, vitamins, lesion codes, plain numbers after a name.
+    @Test func internationalLookAlikesAreNotPHI() {
+        for text in ["take 5MG daily, B12 5MG weekly", "SpO2 is 92% and HR is 95 bpm", "weight: pt is 92 kg", "Dr Smith, 95 patients seen this year",
+                     "the 3rd floor, the 2nd dose", "grade 2/6 murmur"] {
+            #expect(!found(rules, text).contains { [.zip, .age, .vehicle, .date].contains($0.1) }, "\(text): \(found(rules, text))")
+        }
+    }
+
     @Test func chineseEmployersAndRepliesAreTellApart() {
         #expect(found(zh, "工作单位：东莞市恒达精密五金制品有限公司\n").contains { $0.1 == .organization })
         #expect(found(zh, "丈夫郭启明（中国建设银行佛山分行职员）").contains { $0.0 == "中国建设银行佛山分行" })
