@@ -56,6 +56,14 @@ enum ChineseLexicon {
         for w in idCues.map(\.0) + leftCues + rightCues + addressCues + provinces { if let f = w.first { set.insert(f) } }
         return set
     }()
+    /// Characters around a bare `N月` that make it a duration or an age in months, not a month.
+    static let durationBeforeMonth = chars("个近约第每隔余半超续历程已再共计满足达至零多几孕史病时间期龄后前内")
+    static let durationAfterMonth = chars("龄余内来多左后前以经子薪大")
+    static let monthCueChars = chars("于在从自到至是")
+    /// Unit characters after a number (`3.5万`, `2.5克`): no date.
+    static let unitChars = chars("万亿元克斤米度分秒次个岁倍毫升公厘")
+    static let shiftWords = list("夜班 白班 晚班 早班 中班 大夜 小夜 上午 下午 晚上 凌晨 中午 早上 查房 交班 晨")
+    static let careVerbs = list("就诊 入院 出院 复查 复诊 手术 住院 门诊 发病 出现 开始 起病 来院 到院 返院 转入 转出")
     static let numeralValues: [UInt32: Int] = {
         var d: [UInt32: Int] = [:]
         for (i, c) in "〇一二三四五六七八九".unicodeScalars.enumerated() { d[c.value] = i }
@@ -101,9 +109,12 @@ struct ChineseDetector {
             if c == ("号" as Unicode.Scalar).value { roadNumber(at: i) }
             if c == ("岁" as Unicode.Scalar).value { age(before: i) }
             if c == ("年" as Unicode.Scalar).value || c == ("月" as Unicode.Scalar).value { date(at: i) }
+            if c == 46, i >= 1, digitValue(s[i - 1]) != nil { dottedDate(dot: i) }
+            if c == 45, i >= 2, digitValue(s[i - 1]) != nil { dashedDate(dash: i) }
             i += 1
         }
         runRecordRules()
+        gazetteerPlaces()
         return spans
     }
 
@@ -328,19 +339,100 @@ struct ChineseDetector {
         let isYear = s[i] == ("年" as Unicode.Scalar).value
         guard let (a, v) = numberBefore(i) else { return }
         if isYear {
-            guard (v >= 1900 && v <= 2100) || (i - a == 2 && v <= 99), i + 1 < n else { return }
+            // Taiwan's Minguo years (`民國112年3月5日`, `112年1月`): three digits from 1 to 130 before a month.
+            let minguo = i - a == 3 && v >= 1 && v <= 130 && !isDigitAt(a - 1)
+            guard (v >= 1900 && v <= 2100) || (i - a == 2 && v <= 99) || minguo, i + 1 < n else { return }
             // Month after the year.
             var j = i + 1
             while j < n && j - i <= 3 && (isDigitAt(j) || ChineseLexicon.numeralValues[s[j]] != nil || s[j] == 0x5341) { j += 1 }
             guard j > i + 1, j < n, s[j] == ("月" as Unicode.Scalar).value, let m = value(i + 1, j), m >= 1 && m <= 12 else { return }
-            add(a, dayEnd(after: j) ?? j + 1, .date, "zh-date")
+            // `民国` / `民國` before a Minguo year belongs to the date.
+            let era = minguo && a >= 2 && s[a - 2] == 0x6C11 && s[a - 1] == 0x56FD ? a - 2 : a
+            add(era, dayEnd(after: j) ?? j + 1, .date, "zh-date")
         } else {
             // Month-day without a year; a year-led date is already taken at its 年.
             if a >= 1 && s[a - 1] == ("年" as Unicode.Scalar).value { return }
-            guard v >= 1 && v <= 12, let e = dayEnd(after: i) else { return }
+            guard v >= 1 && v <= 12 else { return }
             if a >= 1 && (s[a - 1] == ("个" as Unicode.Scalar).value) { return }
-            add(a, e, .date, "zh-date")
+            if let e = dayEnd(after: i) { add(a, e, .date, "zh-date"); return }
+            monthAlone(a, i)
         }
+    }
+
+    /// `2月`, `8月底`, `12月中旬`: a month of the record's year in Arabic digits. Not a duration
+    /// (`近2月`, `病史3月`, `2月后复查`, `孕3月`) nor an age in months (`6月龄`), nor `月经`.
+    mutating func monthAlone(_ a: Int, _ i: Int) {
+        guard isDigitAt(a), i - a <= 2, a == 0 || !isDigitAt(a - 1) && s[a - 1] != 46 else { return }
+        if a >= 1, ChineseLexicon.durationBeforeMonth.contains(s[a - 1]) || s[a - 1] == 45 || s[a - 1] == 0x3001 || s[a - 1] == 0x5C81 { return }
+        if i + 1 < n, ChineseLexicon.durationAfterMonth.contains(s[i + 1]) { return }
+        // `3月份`, `8月底`, `6月初`, `7月中旬` keep their tail and are months; a bare `N月` is one only after a
+        // word that points to a time (`于2月`, `到2月时`, `是1月`, `今年3月`) — `乏力1月` in a complaint is a duration.
+        var e = i + 1
+        if e < n, s[e] == 0x4EFD || s[e] == 0x5E95 || s[e] == 0x521D || s[e] == 0x672B { e += 1 }   // 份 底 初 末
+        else if e + 1 < n, s[e] == 0x4E2D || s[e] == 0x4E0A || s[e] == 0x4E0B, s[e + 1] == 0x65EC { e += 2 }   // 中旬 上旬 下旬
+        if e == i + 1 {
+            let before = a >= 1 ? s[a - 1] : 0
+            let yearWord = a >= 2 && s[a - 1] == 0x5E74 && "今去明前".unicodeScalars.contains(Unicode.Scalar(s[a - 2]) ?? " ")
+            guard ChineseLexicon.monthCueChars.contains(before) || yearWord else { return }
+        }
+        add(a, e, .date, "zh-month")
+    }
+
+    /// `3.11`, `8.15 夜班`, `2.26 22:41`, `于3.11就诊`, `3.11-3.15`: a month and day joined by a dot, read as a
+    /// date only where a decimal cannot stand (a clock time or a shift after it, a line start with a
+    /// header word, 于 + a verb of care, a range of two such dates).
+    mutating func dottedDate(dot d: Int) {
+        guard d >= 1, d + 1 < n else { return }
+        var a = d
+        while a - 1 >= 0, d - a < 2, digitValue(s[a - 1]) != nil { a -= 1 }
+        var e = d + 1
+        while e < n, e - d <= 2, digitValue(s[e]) != nil { e += 1 }
+        guard a < d, e > d + 1, let m = value(a, d), let day = value(d + 1, e), Checksums.validDay(m, day) else { return }
+        // Not inside a longer number, a version or a decimal with a unit.
+        if a >= 1, digitValue(s[a - 1]) != nil || s[a - 1] == 46 || isASCIILetter(s[a - 1]) { return }
+        if e < n, digitValue(s[e]) != nil || s[e] == 46 || s[e] == 37 || isASCIILetter(s[e]) || ChineseLexicon.unitChars.contains(s[e]) { return }
+        var k = e
+        while k < n, s[k] == 32 || s[k] == 0x3000, k - e < 3 { k += 1 }
+        // A clock time after (`2.26 22:41`, `01.16 08:00`).
+        if k + 3 < n, digitValue(s[k]) != nil, s[k + 1] == 58 || s[k + 2] == 58 || s[k + 1] == 0xFF1A || s[k + 2] == 0xFF1A {
+            add(a, e, .date, "zh-dotted-date"); return
+        }
+        // A shift or a round after (`8.15 夜班`, `5.6 上午查房`).
+        if ChineseLexicon.shiftWords.contains(where: { matches($0, at: k) }) { add(a, e, .date, "zh-dotted-date"); return }
+        // 于 / 至 before and a verb of care after (`于3.11就诊`), or a range (`3.11-3.15`).
+        let before = a >= 1 ? s[a - 1] : 0
+        if before == 0x4E8E, ChineseLexicon.careVerbs.contains(where: { matches($0, at: e) }) { add(a, e, .date, "zh-dotted-date"); return }
+        if e + 3 < n, s[e] == 45 || s[e] == 0x2014 || s[e] == 126 || s[e] == 0xFF5E, digitValue(s[e + 1]) != nil {
+            var f = e + 1
+            while f < n, f - e <= 2, digitValue(s[f]) != nil { f += 1 }
+            guard f + 1 < n, s[f] == 46 else { return }
+            var g = f + 1
+            while g < n, g - f <= 2, digitValue(s[g]) != nil { g += 1 }
+            // Not a reference range (`3.5-5.3 mmol/L`, `（3.5-5.1）`, `3.9-6.1，`): Chinese text after it, no bracket or digit before.
+            let opened = a >= 1 && (s[a - 1] == 40 || s[a - 1] == 0xFF08 || s[a - 1] == 32 || s[a - 1] == 0x3000 || s[a - 1] == 0x5728)
+            if !opened, g > f + 1, g < n, isCJK(s[g]), !ChineseLexicon.unitChars.contains(s[g]),
+               let m2 = value(e + 1, f), let d2 = value(f + 1, g), Checksums.validDay(m2, d2) {
+                add(a, e, .date, "zh-dotted-date"); add(e + 1, g, .date, "zh-dotted-date")
+            }
+        }
+    }
+
+    /// `05-04 皮肤科`, `交班 06-19 患儿…`: a zero-padded month and day with a hyphen at a line start (or after a
+    /// record heading) followed by Chinese text.
+    mutating func dashedDate(dash d: Int) {
+        guard d >= 2, d + 2 < n, isDigitAt(d - 1), isDigitAt(d - 2), isDigitAt(d + 1), isDigitAt(d + 2) else { return }
+        let a = d - 2, e = d + 3
+        if a >= 1, isDigitAt(a - 1) || s[a - 1] == 45 || s[a - 1] == 46 || s[a - 1] == 47 { return }
+        if e < n, isDigitAt(e) || s[e] == 45 || s[e] == 46 || s[e] == 47 { return }
+        guard let m = value(a, d), let day = value(d + 1, e), Checksums.validDay(m, day) else { return }
+        var k = e
+        while k < n, s[k] == 32 || s[k] == 0x3000, k - e < 3 { k += 1 }
+        guard k < n, isCJK(s[k]) else { return }
+        var p = a - 1
+        while p >= 0, s[p] == 32 || s[p] == 0x3000 || s[p] == 9 { p -= 1 }
+        let lineStart = p < 0 || isNewline(s[p])
+        let afterHeading = p >= 1 && ChineseLexicon.shiftWords.contains(where: { $0.count == 2 && matches($0, at: p - 1) })
+        if lineStart || afterHeading { add(a, e, .date, "zh-dashed-date") }
     }
 
     func value(_ a: Int, _ b: Int) -> Int? {

@@ -401,6 +401,10 @@ struct EnglishDetector {
             if lengths[0] == 4 && a >= 1800 && a <= 2100 && Checksums.validDay(b, max(c, 1)) && lengths[1] <= 2 && lengths[2] <= 2 && c >= 1 {
                 return (.date, "date-numeric", timeEnd(after: g[2]))
             }
+            // Taiwan's Minguo years: `112/03/08`, `112.10.22`.
+            if lengths == [3, 2, 2] && a >= 60 && a <= 130 && Checksums.validDay(b, c) && (sep == 47 || sep == 46) {
+                return (.date, "date-minguo", g[2])
+            }
             if lengths[0] <= 2 && lengths[1] <= 2 && (lengths[2] == 4 || lengths[2] == 2) && b >= 1 && a >= 1 {
                 let yearOK = lengths[2] == 2 || (c >= 1800 && c <= 2100)
                 if yearOK && (Checksums.validDay(a, b) || Checksums.validDay(b, a)) && !(sep == 46 && lengths[2] == 2) {

@@ -596,7 +596,16 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         let cjkDayWords = ChineseLexicon.chars("月日号")
         for k in tokens where t[k].kind == .cjk {
             let c = UInt32(x.word[k] & 0xFF_FFFF), p = Int(t[k].start)
-            if cjkDayWords.contains(c), p > Int(t[a].start), numerals.contains(s[p - 1]) { return .strong }
+            if cjkDayWords.contains(c), p > Int(t[a].start), numerals.contains(s[p - 1]) {
+                // A month count or an age in months (`2月后`, `6月龄`, `孕3月`) unless a day follows in the span.
+                if c == 0x6708, !tokens.contains(where: { $0 > k && t[$0].kind == .cjk && (s[Int(t[$0].start)] == 0x65E5 || s[Int(t[$0].start)] == 0x53F7) }) {
+                    if p + 1 < s.count, ChineseLexicon.durationAfterMonth.contains(s[p + 1]) { return .impossible }
+                    var q = p - 1
+                    while q > 0, numerals.contains(s[q - 1]) { q -= 1 }
+                    if q > 0, ChineseLexicon.durationBeforeMonth.contains(s[q - 1]) { return .impossible }
+                }
+                return .strong
+            }
             if c == 0x521D, k < b, numerals.contains(s[p + 1]) { return .strong }   // 初
         }
         // Numeric dates need a month-day pair (two numbers joined by / - . with one of them 1-12

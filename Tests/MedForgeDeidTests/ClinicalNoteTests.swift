@@ -8,6 +8,7 @@ struct ClinicalNoteTests {
     let deid = Deidentifier(options: DeidOptions(language: .en), key: Array("test".utf8))
     let zh = Deidentifier(options: DeidOptions(language: .zh), key: Array("test".utf8))
     let rules = Deidentifier(options: DeidOptions(language: .en, tagger: false), key: Array("test".utf8))
+    let zhRules = Deidentifier(options: DeidOptions(language: .zh, tagger: false), key: Array("test".utf8))
 
     func found(_ d: Deidentifier, _ text: String) -> [(String, PHIType)] {
         let s = Array(text.unicodeScalars)
@@ -229,6 +230,24 @@ struct ClinicalNoteTests {
         for text in ["take 5MG daily, B12 5MG weekly", "SpO2 is 92% and HR is 95 bpm", "weight: pt is 92 kg", "Dr Smith, 95 patients seen this year",
                      "the 3rd floor, the 2nd dose", "grade 2/6 murmur"] {
             #expect(!found(rules, text).contains { [.zip, .age, .vehicle, .date].contains($0.1) }, "\(text): \(found(rules, text))")
+        }
+    }
+
+    // Guards dotted, dashed, Minguo and month-only dates and the city gazetteer, with their look-alikes.
+    @Test func chineseDateShapesAndCities() {
+        for (text, date) in [("产科护理交班 8.15 夜班\n", "8.15"), ("[微信] 2.26 22:41 家属留言", "2.26"), ("因甲型流感于3.11就诊", "3.11"),
+                             ("\n05-04 皮肤科 左胸背水疱", "05-04"), ("就診日期：民國112年3月5日", "民國112年3月5日"), ("回覆日期 112.04.21", "112.04.21"),
+                             ("我老公3月份体检查出来", "3月份"), ("喝药到2月时转阴", "2月"), ("3月中旬开始消瘦", "3月中旬")] {
+            #expect(found(zh, text).contains { $0.0 == date && $0.1 == .date }, "\(found(zh, text))")
+        }
+        for text in ["钾(K) 5.6 3.5-5.3 mmol/L", "正常空腹血糖在3.9-6.1，餐后", "头晕、乏力1月\n", "女 2岁3月 体重12kg", "孕晚期7-8-9月每月注射", "体温37.5，血钾3.5"] {
+            #expect(!found(zhRules, text).contains { $0.1 == .date }, "\(text): \(found(zhRules, text))")
+        }
+        for (text, city) in [("儿子在深圳做嘢", "深圳"), ("长女自台中趕來", "台中"), ("Address: 沙田禾輋邨", "沙田"), ("住淡水區中山北路", "淡水區")] {
+            #expect(found(zh, text).contains { $0.0 == city && $0.1 == .city }, "\(found(zh, text))")
+        }
+        for text in ["浙江门诊复查", "湖南通过医保报销", "擦了凡士林也没有用", "医保定点单位", "予阿司匹林口服", "杨梅舌，淡水淹溺", "不吃哈密瓜", "大理石样改变"] {
+            #expect(!found(zhRules, text).contains { $0.1 == .city }, "\(text): \(found(zhRules, text))")
         }
     }
 
