@@ -11,9 +11,11 @@ extension ChineseLexicon {
     /// Labels ending in a person character that are not about a person (出生, 发生, 卫生).
     static let nonPersonLabels: Set<[UInt32]> = Set(list("出生 发生 卫生 产生 医生意见 病人情况 报告人数 家属意见 与患者关系 关系 方式 结果 处理 麻醉方式 人数"))
     /// Common surnames trusted in familiar forms (小王, 老李, 李大爷).
+    /// Given-name characters of 阿 nicknames (阿杰, 阿强, 阿梅), in simplified form; no kinship or drug starts.
+    static let nicknameChars = chars("杰强梅荣辉娥凯明华芳玲兰英珍伟军勇东平红丽娟霞秀福贵财宝龙虎豪彬斌光海波坤雄德美玉凤莲燕萍琴敏静婷欣怡晴雯亮峰刚健文武成发标添旺仔妹")
     static let familiarSurnames = chars("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付邱秦江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
     /// Words after a surname in familiar address (李大爷, 王阿姨, 张师傅).
-    static let familiarTitles = list("大爷 大妈 阿姨 叔叔 奶奶 爷爷 师傅 老先生 老太太 大姐 大哥 婆婆 姐 哥 叔 姨")
+    static let familiarTitles = list("大爷 大妈 阿姨 叔叔 奶奶 爷爷 师傅 老先生 老太太 大姐 大哥 婆婆 姑娘 伯伯 姐 哥 叔 姨 伯 婆")
     /// Characters after 小王/老李 that end the name: punctuation or a following verb or particle.
     static let familiarFollowers = chars("，。、；：！？）)（( \t\n在说的来去是也让呢吗啊呀了和跟给到又还就都已负讲打拿送陪做帮看值叫问告通联查处接交签")
     /// Suffixes that end a firm's registered name, longest first.
@@ -51,7 +53,7 @@ extension ChineseLexicon {
     static let festivalTimeWords = list("节 假 前 后 期间 连假 长假 那天 那日 当天 当日 晚上 夜里 之前 之后 左右")
     static let festivalStarts = ScalarBitmap(Array(Set((festivals + shortFestivals).compactMap(\.first))))
     static let recordRuleChars = ScalarBitmap(Array(familiarSurnames) + Array(organisationSuffixEnds) + Array(organisationLabelStarts)
-        + [0xFF1A, 58] + "小老月市".unicodeScalars.map(\.value) + Array(Set((festivals + shortFestivals).compactMap(\.first))))
+        + [0xFF1A, 58] + "小老月市阿".unicodeScalars.map(\.value) + Array(Set((festivals + shortFestivals).compactMap(\.first))))
     static let organisationStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n在于到去至从与及的是为投保患者了们我你他她它上下前后时候这那个些有没也都还就很和要把被让给")
 }
 
@@ -63,6 +65,7 @@ extension ChineseDetector {
             guard ChineseLexicon.recordRuleChars.contains(c) else { i += 1; continue }
             if c == 0xFF1A || c == 58 { personLabel(colon: i) }
             if c == ("小" as Unicode.Scalar).value || c == ("老" as Unicode.Scalar).value { familiar(i) }
+            if c == 0x963F { nickname(i) }   // 阿
             if ChineseLexicon.familiarSurnames.contains(c), i + 1 < n, ChineseLexicon.familiarTitleStarts.contains(s[i + 1]) { familiarTitled(i) }
             if ChineseLexicon.organisationSuffixEnds.contains(c) { organisation(endingAt: i) }
             if c == ("月" as Unicode.Scalar).value { lunarDate(month: i) }
@@ -229,6 +232,13 @@ extension ChineseDetector {
         let sl = surnameLength(j)
         // After a speaker's label a weak surname (都, 于, 时) or a doubled character starts a reply (患者：都挺好, 谢谢).
         let speaker = ChineseLexicon.speakerLabels.contains(label)
+        // `申请人：格桑`, `受检者：次仁卓玛`: a Tibetan, Uyghur or Mongolian name has no surname.
+        if sl == 0, !speaker, j + 1 < n, ChineseLexicon.minorityNameStarts.contains([s[j], s[j + 1]]) {
+            var e = j + 2
+            while e < n, e - j < 10, isCJK(s[e]) || s[e] == 0xB7, !ChineseLexicon.nameStops.contains(s[e]) { e += 1 }
+            if boundary(e) { add(j, e, .name, "zh-role-label") }
+            return
+        }
         guard sl > 0, j + sl <= n, sl == 2 || !speaker || !ChineseLexicon.weakSurnames.contains(s[j]) else { return }
         if sl == 1, j + 1 < n, s[j + 1] == s[j] { return }
         // `收款员：汤`: a common surname alone fills the field.
@@ -239,6 +249,16 @@ extension ChineseDetector {
         // The name must end at a boundary: a field separator, punctuation or the line's end.
         guard e > j + sl, boundary(e) else { return }
         add(j, e, .name, "zh-role-label")
+    }
+
+    /// `阿杰`, `阿梅話`, `朋友阿輝`: a Cantonese and southern nickname, 阿 and one given-name character ending
+    /// there (not 阿姨, 阿婆 or the drugs 阿司匹林, 阿莫西林, which go on).
+    mutating func nickname(_ i: Int) {
+        let j = i + 1
+        guard j < n, ChineseLexicon.nicknameChars.contains(s[j]), j + 1 >= n || !isCJK(s[j + 1]) || ChineseLexicon.familiarFollowers.contains(s[j + 1])
+                || s[j + 1] == 0x8BDD || s[j + 1] == 0x4F6C else { return }   // 話 (simplified 话), 佬
+        if i > 0, s[i - 1] == 0x963F { return }
+        add(i, j + 1, .name, "zh-nickname")
     }
 
     /// `小王`, `老李在院子里`: a familiar form; only common surnames, and the name must end there.

@@ -15,9 +15,9 @@ enum ChineseLexicon {
     /// Characters that cannot be part of a given name in running clinical text.
     static let nameStops = chars("按通间问您你我他她它们这那哪什么怎样些很也还就又再才将把让使得地着过吗呢吧啊请好要会可能需该当常血压症状治疗康复留意擅长配合烦候严重容易谢祝福许多都来的了和与及是在于因为被对向从自到以等男女岁某患者病医生师院科室主诉入出今昨前后日月年时分无有行给予未已经查示见伴约天周个，。、；：:;,.!?！？（）()【】[]“”\"'《》 \t\n先生女士之其妻夫儿父母护士床号电话手机住址签名说称诊治疗术龄")
     /// Role words before a name.
-    static let leftCues = list("规培医师 进修医师 实习医师 值班医生 值班医师 户名 我叫 我是 儿媳妇 儿媳 女婿 孙子 孙女 外孙女 外孙 同事 工友 老伴 辅导员 室友 邻居 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 术者 主刀 患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
+    static let leftCues = list("长子 长女 次子 次女 幼子 幼女 太太 老公 老婆 媳妇 胞弟 胞妹 胞兄 胞姐 外婆 外公 男友 女友 男朋友 女朋友 申请人 案主 受检者 就诊人 来访者 当事人 投诉人 被保险人 参保人 护工 保姆 社工师 心理师 宗教师 护理师 个管师 营养师 治疗师 药师 社工 规培医师 进修医师 实习医师 值班医生 值班医师 户名 我叫 我是 儿媳妇 儿媳 女婿 孙子 孙女 外孙女 外孙 同事 工友 老伴 辅导员 室友 邻居 哥哥 姐姐 弟弟 妹妹 侄子 侄女 外甥 术者 主刀 患者姓名 姓名 患者 病人 病患 患儿 主治医师 住院医师 主任医师 副主任医师 主管医生 经治医师 会诊医师 管床医生 责任护士 护士长 医师 医生 主任 护士 家属 联系人 签名 签字 记录者 记录人 报告人 审核人 审核者 操作者 之子 之女 其子 其女 其妻 其夫 丈夫 妻子 儿子 女儿 父亲 母亲 爱人 配偶 监护人 代理人 委托人 陪同人 经办人")
     /// Role words after a name.
-    static let rightCues = list("老先生 老太太 老人家 住院医师 主治医师 主任医师 副主任医师 进修医师 规培医师 实习医师 副主任 副教授 医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 护士长 主治 警官")
+    static let rightCues = list("专科护理师 护理师 个管师 社工师 营养师 治疗师 心理师 宗教师 药师 老先生 老太太 老人家 住院医师 主治医师 主任医师 副主任医师 进修医师 规培医师 实习医师 副主任 副教授 医生 医师 主任 护士 教授 先生 女士 大夫 老师 院长 护士长 主治 警官")
     /// Words in a hospital name that make it a particular hospital, not a kind (正规医院, 三甲医院).
     static let hospitalAnchors = list("省 市 县 区 镇 乡 第 人民 大学 附属 军 协和 华西 同济 湘雅 中山 友谊 红十字 中心 妇幼 儿童 肿瘤 中医 口腔 眼科 胸科")
     static let addressVerbs = chars("找请问由给被叫让和与跟同向对是")
@@ -164,7 +164,7 @@ struct ChineseDetector {
     /// `surnameless`: the cue (姓名, 签名, 联系人) vouches for a name without a listed surname (阿依古丽).
     mutating func nameAfter(_ start: Int, strong: Bool, surnameless: Bool = true) {
         var j = start
-        while j < n && j - start < 3, let u = Unicode.Scalar(s[j]), "：: 为是".unicodeScalars.contains(u) { j += 1 }
+        while j < n && j - start < 3, let u = Unicode.Scalar(s[j]), "：: 　为是".unicodeScalars.contains(u) { j += 1 }
         let sl = surnameLength(j)
         if sl == 0 {
             // A reply or a verb in the field (拒绝尸检, 同意, 不详) is not a name.

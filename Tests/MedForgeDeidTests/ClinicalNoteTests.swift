@@ -251,6 +251,18 @@ struct ClinicalNoteTests {
         }
     }
 
+    // Guards names beside romanised ones, 阿 nicknames, Hong Kong/Taiwan role titles, kin cues and surname-less minority names.
+    @Test func chineseNamesBesideTitlesAndNicknames() {
+        for (text, name) in [("Patient: CHAN Ka Lok 陳家樂 (Kelvin)", "陳家樂"), ("Pt: KWAN Siu Ming 關少明, M/79", "關少明"), ("朋友阿輝話佢飲咗好多酒", "阿輝"),
+                             ("MSW 何姑娘 will contact.", "何"), ("申请人：格桑   性别：男", "格桑"), ("家属：长子 鄭文雄到场", "鄭文雄"),
+                             ("心衰竭個管師 郭護理師將於一週內電訪", "郭")] {
+            #expect(found(zh, text).contains { $0.0 == name && $0.1 == .name }, "\(found(zh, text))")
+        }
+        for text in ["服用阿司匹林及阿莫西林", "阿姨来了，阿婆也来了", "个案管理师随访", "太太表示理解"] {
+            #expect(!found(zhRules, text).contains { $0.1 == .name }, "\(text): \(found(zhRules, text))")
+        }
+    }
+
     @Test func chineseEmployersAndRepliesAreTellApart() {
         #expect(found(zh, "工作单位：东莞市恒达精密五金制品有限公司\n").contains { $0.1 == .organization })
         #expect(found(zh, "丈夫郭启明（中国建设银行佛山分行职员）").contains { $0.0 == "中国建设银行佛山分行" })
