@@ -913,12 +913,12 @@ struct EnglishDetector {
             if keys[i] == "CLUB" && (a..<i).allSatisfy({ !isWord($0) || Lexicon.commonWords.contains(keys[$0]) || Lexicon.clubKinds.contains(keys[$0]) }) { hasName = false }
             if isPunct(b + 1, 46) && glued(b + 1) && ["INC", "LTD", "CORP", "CO", "LLC"].contains(keys[b]) { b += 1 }
             // `ANTICOAGULATION CLINIC`, `VNA SKILLED NURSING HOME`: a department or a kind of service, not a name.
-            if hasName && (a..<(i - len + 1)).allSatisfy({ !isWord($0) || Lexicon.serviceWords.contains(keys[$0]) }) && b == i {
+            if hasName && (a..<(i - len + 1)).allSatisfy({ !isWord($0) || Lexicon.serviceWords.contains(keys[$0]) || Lexicon.departmentWords.contains(keys[$0]) }) && b == i {
                 hasName = false
             }
             if hasName {
                 let isHospital = (a...b).contains { Lexicon.hospitalSuffixes.contains(keys[$0]) || Lexicon.careHomeWords.contains(keys[$0]) } ||
-                    (a...b).contains { keys[$0] == "CENTER" || keys[$0] == "CENTRE" }
+                    (a...b).contains { keys[$0] == "CENTER" || keys[$0] == "CENTRE" } || len == 2 && Lexicon.practiceSuffixes.contains(keys[i])
                 add(a, b, isHospital ? .hospital : .organization, isHospital ? "hospital-suffix" : "org-suffix")
                 i = b + 1; continue
             }

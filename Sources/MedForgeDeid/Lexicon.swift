@@ -233,7 +233,12 @@ enum Lexicon {
         "CENTRE": words("MEDICAL HEALTH CANCER TRAUMA REHABILITATION CARE"),
         "SYSTEM": words("HEALTH"), "HOME": words("NURSING CARE FUNERAL"), "NETWORK": words("HEALTH"),
         "SERVICES": words("HEALTH MEDICAL"),
+        "PRACTICE": words("FAMILY GENERAL MEDICAL GROUP"), "MEDICINE": words("FAMILY INTERNAL"), "TEAM": words("HEALTH"),
     ]
+    /// Two-word suffixes of general practices and primary-care teams, reported as hospitals (`Riverside Family Practice`).
+    static let practiceSuffixes: Set<String> = words("PRACTICE MEDICINE TEAM")
+    /// Words that leave a suffix phrase a department (`Department of Family Medicine`).
+    static let departmentWords: Set<String> = words("DEPARTMENT DEPT DIVISION SECTION OF AND THE ACADEMY RESIDENCY FELLOWSHIP PROGRAM PROGRAMME FAMILY INTERNAL MEDICINE PRACTICE GENERAL EMERGENCY")
     /// Nouns that define a firm in `X is a design agency`.
     static let firmNouns: Set<String> = words("""
     COMPANY FIRM AGENCY MULTINATIONAL STARTUP NONPROFIT CORPORATION CONGLOMERATE MANUFACTURER VENDOR
