@@ -121,12 +121,19 @@ extension EnglishDetector {
             while e < count, sameLine(e), e - i <= 8 { e += 1 }
             guard e - i <= 8, e > i + 1 else { continue }
             var a = i + 1
+            if dash, a < e - 1, isPunct(a, 45) { a += 1 }   // `-- mjk`
             // Credentials before the name: `-rn k. dwyer`.
-            func credential(_ m: Int) -> Bool { isWord(m) && (Lexicon.credentials.contains(keys[m]) || keys[m] == "RRT" || keys[m] == "RT") }
+            func credential(_ m: Int) -> Bool { isWord(m) && (Lexicon.credentials.contains(keys[m]) || Lexicon.therapyCredentials.contains(keys[m])) }
             while a < e - 1, credential(a) { a += 1 }
             var b = e - 1
             if isPunct(b, 46), b > a, !isWord(b - 1) || t[b - 1].length > 1 { b -= 1 }   // sentence full stop, not an initial's
-            while b > a, credential(b) { b -= 1 }
+            // Credentials after the name: `RN`, `OTR/L`, `CCC-SLP`.
+            while b > a {
+                if credential(b) { b -= 1; continue }
+                if isWord(b), keys[b] == "L", b - 2 > a, isPunct(b - 1, 47), credential(b - 2) { b -= 3; continue }
+                if isPunct(b, 45) || isPunct(b, 47), b - 1 > a, credential(b - 1), credential(b + 1) { b -= 1; continue }
+                break
+            }
             guard b >= a, a < count, !claimed[a] else { continue }
             // Letters, single-letter initials with dots, and at most one longer word.
             var longWords = 0, letters = 0, ok = true

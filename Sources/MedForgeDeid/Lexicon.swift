@@ -100,6 +100,8 @@ enum Lexicon {
     static let personTitles: Set<String> = words("DR DOCTOR MR MRS MS MISS MX PROF PROFESSOR SIR MADAM DAME REV REVEREND PASTOR RABBI IMAM DEACON")
     /// Credentials after a clinician's name (`Jane Roe, MD`).
     static let credentials: Set<String> = words("MD DO RN NP PA PHD DDS DMD LPN CNA CRNA PAC MBBS FACS FACP DPM PHARMD LCSW")
+    /// Credentials of therapists, assistants and allied staff that sign notes (`-hq OTR/L`, `-TR MA`, `-AJP CCC-SLP`).
+    static let therapyCredentials: Set<String> = words("RRT RT OTR OT PT DPT MA SLP CCC LICSW MSW LPC LPCC LMHC CM RD RDN CDE APRN CNM CNS EMT BSN MSN LVN RPH PHARMD")
     /// Header or phrase words after which a name follows (`Patient: Jane Roe`, `seen by John`).
     static let nameCueWords: Set<String> = words("""
     NAME PATIENT PT ATTENDING PHYSICIAN PROVIDER SURGEON RESIDENT INTERN PCP CONSULTANT NURSE

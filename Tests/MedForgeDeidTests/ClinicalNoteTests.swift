@@ -221,6 +221,8 @@ struct ClinicalNoteTests {
         ("Great-grandmother Ms. Hattie Mae Thompson (92) on amlodipine", "92", .age),
         ("Pt: LEUNG Siu Fong   F/92   Bed 14", "92", .age),
         ("Bruntsfield Medical Practice\n11 Forbes Road", "Bruntsfield Medical Practice", .hospital),
+        ("Plan: d/c home with HHOT via Interim. -- ec OTR/L", "ec", .name),
+        ("d/c target 11/20 to home. -AJP CCC-SLP", "AJP", .name),
         ("Dr. Farah Qureshi\nLeaside Family Health Team\n", "Leaside Family Health Team", .hospital),
     ])
     func internationalShapesAndStatedAgesAreFound(text: String, expected: String, type: PHIType) {
