@@ -42,3 +42,20 @@ extension EnglishDetector {
         }
     }
 }
+
+extension EnglishDetector {
+    /// `mr haugland`, `mrs ferraro`, `mrs pettibone's daughter`: a lower-case title in hasty notes and chat.
+    /// `mr` is also mitral regurgitation, so after it the word must be a listed surname or given name;
+    /// `ms` (multiple sclerosis, morphine) is not taken.
+    mutating func detectLowerCaseTitles() {
+        for i in 0..<max(0, count - 1) where isWord(i) && !claimed[i] && lowerCaseWord(i) && (keys[i] == "MR" || keys[i] == "MRS") {
+            var j = i + 1
+            if isPunct(j, 46), glued(j) { j += 1 }
+            guard j < count, sameLine(j), isWord(j), !claimed[j], lowerCaseWord(j), t[j].letters >= 3, t[j].letters == t[j].length,
+                  !Lexicon.commonWords.contains(keys[j]), !Lexicon.lowerNameStops.contains(keys[j]) else { continue }
+            let listed = Lexicon.surnameRank[keys[j]] != nil || listedGiven(keys[j]) || nonEnglishLetters(j)
+            guard listed || keys[i] == "MRS" else { continue }
+            add(j, j, .name, "lower-title-cue")
+        }
+    }
+}

@@ -108,6 +108,7 @@ struct EnglishDetector {
         detectSurnameLists()
         detectSpeakerLabels()
         detectLowerCaseCalledNames()
+        detectLowerCaseTitles()
         detectPossessors()
         detectClinicalNames()
         detectClinicalContext()
