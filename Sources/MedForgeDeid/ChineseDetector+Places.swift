@@ -93,3 +93,40 @@ extension ChineseLexicon {
         return table
     }()
 }
+
+extension ChineseLexicon {
+    /// Hospitals named by their common short names (`浙一`, `省人医`, `湘雅二院`, `養和`, `長庚`, `榮總`), which
+    /// carry no 医院 for the suffix rule to find. Short names that are also words or places (长征, 天坛, 同仁,
+    /// 青山, 瑪麗) are left to the suffix rule and the tagger.
+    private static let hospitalShortNameList = """
+    协和 华西 湘雅 湘雅一院 湘雅二院 湘雅三院 瑞金 华山 仁济 长海 阜外 安贞 积水潭 北医三院 北大一院 北大三院 北大人民 \
+    中日友好 解放军总医院 同济 西京 西南医院 盛京 郑大一附院 哈医大一院 吉大一院 中山一院 中山二院 中山三院 中大五院 \
+    浙一 浙二 邵逸夫 省人医 省医 市一院 市二院 市三院 市中医院 复旦肿瘤 301医院 兰大二院 兰大一院 川大华西 重医附一院 \
+    伊利沙伯 廣華 明愛 瑪嘉烈 養和 港安 聖保祿 靈實 那打素 \
+    台大 臺大 長庚 榮總 北榮 中榮 高榮 馬偕 亞東 奇美 成大 彰基 慈濟 萬芳 雙和 北醫 三總 高醫
+    """
+    static let hospitalShortNames: [UInt32: [[UInt32]]] = {
+        var table: [UInt32: [[UInt32]]] = [:]
+        for word in list(hospitalShortNameList.replacingOccurrences(of: "\\", with: "")).map(simplifiedEntry) { table[word[0], default: []].append(word) }
+        for key in table.keys { table[key]!.sort { $0.count > $1.count } }
+        return table
+    }()
+    /// After a short name these make it another word (`省医保`, `协和作用`, `华山论剑`): no hospital.
+    static let hospitalShortNameBreaks = chars("保疗学药生师科务作论派剑大")
+}
+
+extension ChineseDetector {
+    mutating func hospitalShortNames() {
+        var i = 0
+        while i < n {
+            guard isCJK(s[i]) || isDigitAt(i), let words = ChineseLexicon.hospitalShortNames[s[i]],
+                  let word = words.first(where: { matches($0, at: i) }) else { i += 1; continue }
+            var e = i + word.count
+            if e < n, ChineseLexicon.hospitalShortNameBreaks.contains(s[e]) { i = e; continue }
+            if e + 1 < n, s[e] == 0x533B, s[e + 1] == 0x9662 { e += 2 }   // `瑞金医院`, `台大醫院`
+            if i > 0, isDigitAt(i - 1) { i = e; continue }   // `1301医院` is not 301
+            add(i, e, .hospital, "zh-hospital-short")
+            i = e
+        }
+    }
+}

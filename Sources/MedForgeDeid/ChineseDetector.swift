@@ -115,6 +115,7 @@ struct ChineseDetector {
         }
         runRecordRules()
         gazetteerPlaces()
+        hospitalShortNames()
         return spans
     }
 

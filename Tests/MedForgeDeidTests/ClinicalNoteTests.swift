@@ -253,6 +253,10 @@ struct ClinicalNoteTests {
         for (text, city) in [("儿子在深圳做嘢", "深圳"), ("长女自台中趕來", "台中"), ("Address: 沙田禾輋邨", "沙田"), ("住淡水區中山北路", "淡水區")] {
             #expect(found(zh, text).contains { $0.0 == city && $0.1 == .city }, "\(found(zh, text))")
         }
+        for (text, hospital) in [("3月16号在浙一体检中心做的", "浙一"), ("转瑞金医院北院", "瑞金医院"), ("私家醫院（養和）再評估", "養和"), ("省人医的心衰年会", "省人医")] {
+            #expect(found(zh, text).contains { $0.0 == hospital && $0.1 == .hospital }, "\(found(zh, text))")
+        }
+        #expect(!found(zhRules, "省医保报销，华山论剑").contains { $0.1 == .hospital })
         for text in ["浙江门诊复查", "湖南通过医保报销", "擦了凡士林也没有用", "医保定点单位", "予阿司匹林口服", "杨梅舌，淡水淹溺", "不吃哈密瓜", "大理石样改变"] {
             #expect(!found(zhRules, text).contains { $0.1 == .city }, "\(text): \(found(zhRules, text))")
         }
