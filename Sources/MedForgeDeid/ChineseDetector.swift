@@ -332,7 +332,8 @@ struct ChineseDetector {
         var end = i
         if end >= 1 && s[end - 1] == ("周" as Unicode.Scalar).value { end -= 1 }
         guard let (a, v) = numberBefore(end), v >= minimumAge, v <= 130 else { return }
-        add(a, end, .age, "zh-age")
+        // The span keeps 岁 / 周岁, as the age is written (`92岁`, `九十五周岁`).
+        add(a, i + 1, .age, "zh-age")
     }
 
     /// Anchored at 年 or 月: 2023年5月4日, 二〇二三年五月四日, 2023年5月, 5月4日 / 5月4号.

@@ -49,7 +49,9 @@ public struct SurrogateGenerator: Sendable {
         case .name: return hasCJK ? chineseName(original) : englishName(original)
         case .date: return DateShifter.shift(original, days: dateShift(patient: patient)) ?? type.tag
         case .age:
-            return original.unicodeScalars.contains { isASCIIDigit($0.value) } ? "90+" : "九十余"
+            // `92岁` -> `90+岁`, `九十五周岁` -> `九十余周岁`: the unit stays.
+            let unit = String(String.UnicodeScalarView(original.unicodeScalars.reversed().prefix { "岁歲周".unicodeScalars.contains($0) }.reversed()))
+            return (original.unicodeScalars.contains { isASCIIDigit($0.value) } ? "90+" : "九十余") + unit
         case .email:
             return "\(Self.firstNames[r.below(Self.firstNames.count)].lowercased()).\(r.below(9000) + 1000)@example.org"
         case .url: return "https://example.org/\(mac.hex("url|" + original, bytes: 4))"

@@ -28,7 +28,7 @@ struct ChineseDetectorTests {
         ("于5月4日复查。", "5月4日", .date),
         ("出院日期：2023-05-04。", "2023-05-04", .date),
         ("二〇二三年五月四日手术。", "二〇二三年五月四日", .date),
-        ("患者九十二岁。", "九十二", .age),
+        ("患者九十二岁。", "九十二岁", .age),
     ])
     func findsIdentifier(text: String, expected: String, type: PHIType) {
         #expect(found(text).contains { $0.0 == expected && $0.1 == type }, "\(found(text))")

@@ -72,6 +72,10 @@ struct ClinicalNoteTests {
                             ("a ninety-one year old widow", "ninety-one"), ("aged ninety four", "ninety four")] {
             #expect(found(deid, text).contains { $0.0 == age && $0.1 == .age }, "\(text): \(found(deid, text))")
         }
+        // A Chinese age keeps its unit in the span and in the surrogate.
+        #expect(found(zh, "患者92岁，女。").contains { $0.0 == "92岁" && $0.1 == .age })
+        let surrogate = Deidentifier(options: DeidOptions(language: .zh, mode: .surrogate), key: Array("test".utf8)).deidentify("患者92岁，女。").text
+        #expect(surrogate.contains("90+岁") && !surrogate.contains("92"), "\(surrogate)")
         for text in ["88F with CHF", "sats in the 90s on 2L", "gave 90 mg IV", "Pt 85 yo M", "on the 3rd floor", "seventy-one year old"] {
             #expect(!found(deid, text).contains { $0.1 == .age || $0.1 == .date }, "\(text): \(found(deid, text))")
         }
