@@ -95,14 +95,15 @@ public struct Deidentifier: Sendable {
             let (labels, margins) = TaggerScorer(model: model).decode(input, bias: options.taggerBias)
             found += taggerSpans(labels, margins: margins, tokens: tokens, scalars: s, input: input, rules: found, weakMargin: options.taggerWeakMargin)
             let spread = SpanSpread.spread(found.merged(), scalars: s, vocabulary: model.vocabulary)
-            return (besideNames(spread, tokens, s, simplified, hasCJK), language)
+            return (besideNames(spread, tokens, en.keys, s, simplified, hasCJK), language)
         }
-        return (besideNames(found.merged(), tokens, s, simplified, hasCJK), language)
+        return (besideNames(found.merged(), tokens, en.keys, s, simplified, hasCJK), language)
     }
 
-    /// Ages and Chinese names written right after a found name.
-    func besideNames(_ spans: [PHISpan], _ tokens: [Token], _ s: [UInt32], _ simplified: [UInt32], _ hasCJK: Bool) -> [PHISpan] {
-        let aged = AgeAfterName.add(spans, tokens: tokens, scalars: s, minimumAge: options.minimumAge)
+    /// Whole facility names around found parts, then ages and Chinese names written right after a found name.
+    func besideNames(_ spans: [PHISpan], _ tokens: [Token], _ keys: [String], _ s: [UInt32], _ simplified: [UInt32], _ hasCJK: Bool) -> [PHISpan] {
+        let whole = FacilityRuns.extend(spans, tokens: tokens, scalars: s, keys: keys)
+        let aged = AgeAfterName.add(whole, tokens: tokens, scalars: s, minimumAge: options.minimumAge)
         return hasCJK ? NameBesideName.add(aged, scalars: s, simplified: simplified) : aged
     }
 

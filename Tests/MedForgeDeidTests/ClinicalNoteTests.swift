@@ -227,6 +227,8 @@ struct ClinicalNoteTests {
         ("Bruntsfield Medical Practice\n11 Forbes Road", "Bruntsfield Medical Practice", .hospital),
         ("Plan: d/c home with HHOT via Interim. -- ec OTR/L", "ec", .name),
         ("bed 12 mr haugland BP 88/50 again", "haugland", .name),
+        ("bed offer from Sunnyvale Manor, auth pending", "Sunnyvale Manor", .hospital),
+        ("his kids attend Cincinnati Public Schools", "Cincinnati Public Schools", .organization),
         ("can u check rm 22 (mrs ferraro) pump alarm", "ferraro", .name),
         ("d/c target 11/20 to home. -AJP CCC-SLP", "AJP", .name),
         ("Dr. Farah Qureshi\nLeaside Family Health Team\n", "Leaside Family Health Team", .hospital),
@@ -238,6 +240,8 @@ struct ClinicalNoteTests {
     // Guards precision for the shapes above: doses, vitamins, lesion codes, plain numbers after a name.
     @Test func internationalLookAlikesAreNotPHI() {
         #expect(found(rules, "mild mr noted, mr jet eccentric, hx ms flare on ms contin").isEmpty)
+        // A person after a title stays a person, with the specialty beside the name.
+        #expect(found(rules, "Seen by Dr. Lee Cardiology today").allSatisfy { $0.1 == .name })
         for text in ["take 5MG daily, B12 5MG weekly", "SpO2 is 92% and HR is 95 bpm", "weight: pt is 92 kg", "Dr Smith, 95 patients seen this year",
                      "the 3rd floor, the 2nd dose", "grade 2/6 murmur", "Department of Family Medicine and Internal Medicine clinic"] {
             #expect(!found(rules, text).contains { [.zip, .age, .vehicle, .date, .hospital, .organization].contains($0.1) }, "\(text): \(found(rules, text))")
