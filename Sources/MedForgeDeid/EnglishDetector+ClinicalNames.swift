@@ -159,3 +159,48 @@ extension EnglishDetector {
         (Int(t[i].start)..<Int(t[i].end)).reduce(0) { n, p in n + ("aeiouyAEIOUY".unicodeScalars.contains(Unicode.Scalar(s[p]) ?? " ") ? 1 : 0) }
     }
 }
+
+extension EnglishDetector {
+    /// Services and teams that are told or paged in notes the way clinicians are (`Renal aware`, `Cards paged`).
+    static let notifiedServices: Set<String> = Lexicon.words("""
+    TEAM RENAL CARDS CARDIOLOGY ORTHO ORTHOPEDICS NEURO NEUROLOGY NEUROSURGERY SURGERY PHARMACY FAMILY RESIDENT INTERN
+    FELLOW HOUSESTAFF ONCOLOGY HEME PULM PULMONARY TRANSPLANT RADIOLOGY ANESTHESIA PSYCH PSYCHIATRY DIETARY NUTRITION
+    WOUND ENDO ENDOCRINE DERM UROLOGY CHARGE COVERING SUPERVISOR ADMITTING ATTENDING NURSING SECURITY HOSPITALIST
+    INTENSIVIST NEPHROLOGY HEPATOLOGY GASTRO MEDICINE CONSULT LAB BANK PATIENT DAUGHTER SON WIFE HUSBAND MOTHER FATHER
+    """)
+    static let notifiedWords: Set<String> = Lexicon.words("AWARE NOTIFIED PAGED INFORMED")
+
+    /// `Hollingsworth aware`, `Venkatesan notified`, `per ramirez`, `kowalczyk paged`: a clinician told of an event.
+    mutating func detectNotifiedClinicians() {
+        for i in 0..<max(0, count - 1) where isWord(i) && !claimed[i] && Self.notifiedWords.contains(keys[i + 1]) && sameLine(i + 1) && isWord(i + 1) {
+            let k = keys[i]
+            guard t[i].letters == t[i].length, t[i].length >= 4, !Lexicon.commonWords.contains(k), !Self.notifiedServices.contains(k),
+                  !Lexicon.roleNouns.contains(k), !Lexicon.staffRoles.contains(k), !Lexicon.lowerNameStops.contains(k),
+                  !Lexicon.credentials.contains(k), !Lexicon.personTitles.contains(k) else { continue }
+            if isTitleCase(i) || lowerCaseWord(i) && Lexicon.surnameRank[k] != nil {
+                add(i, i, .name, "notified-clinician")
+            }
+        }
+        // `lasix held per ramirez`: a listed surname after a lower-case `per`.
+        for i in 0..<max(0, count - 1) where isWord(i) && keys[i] == "PER" && lowerCaseWord(i) {
+            let j = i + 1
+            guard sameLine(j), isWord(j), !claimed[j], lowerCaseWord(j), t[j].letters == t[j].length, t[j].length >= 4,
+                  let rank = Lexicon.surnameRank[keys[j]], rank <= 30_000, !Lexicon.commonWords.contains(keys[j]),
+                  !Self.notifiedServices.contains(keys[j]), !Lexicon.lowerNameStops.contains(keys[j]), !Lexicon.staffRoles.contains(keys[j]) else { continue }
+            add(j, j, .name, "per-clinician")
+        }
+    }
+
+    /// Hospitals that notes name by their initials (`at MGH`, `via BMC ED`, `f/u at DFCI`). Initials that are
+    /// also clinical terms (`CHB` heart block, `MSK`, `CCF`) are left out.
+    static let hospitalInitials: Set<String> = Lexicon.words("""
+    MGH BWH BIDMC BMC DFCI NEBH NEDH MEEI BCH HVMA UMMC NYP MSKCC UPMC OHSU UCSF UCLH GSTT RVI UHCW RNSH VGH KCH QMH QEH
+    PWH PYNEH TMH KWH TKOH AHNH
+    """)
+
+    mutating func detectHospitalInitials() {
+        for i in 0..<count where isWord(i) && !claimed[i] && isAllCaps(i) && Self.hospitalInitials.contains(keys[i]) {
+            add(i, i, .hospital, "hospital-initials")
+        }
+    }
+}

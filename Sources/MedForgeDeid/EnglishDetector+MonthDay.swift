@@ -15,6 +15,7 @@ extension EnglishDetector {
         if glued(j + 1), isPunct(j + 1, 47) || isPunct(j + 1, 37) { return nil }
         if glued(j + 1), isPunct(j + 1, 46) || isPunct(j + 1, 58), glued(j + 2), j + 2 < count, t[j + 2].kind == .number { return nil }
         if fractionLead(i) { return nil }
+        if b == 10 && painBefore(i) { return nil }
         if countWithPercentage(j) { return nil }
         // `in` after a date is a preposition (`died 3/9 in Baltimore`), not inches.
         if let n = nextWordKey(j), Lexicon.fractionFollowWords.contains(n) || (Lexicon.unitSuffixes.contains(n) && !Lexicon.clockWords.contains(n) && n != "IN") {
@@ -26,6 +27,16 @@ extension EnglishDetector {
         let ambiguous = a == b && (a == 2 || a >= 4) || commonFraction || b == 10
         if !ambiguous { return "date-month-day-bare" }
         return monthDayContext(i, j) ? "date-month-day-context" : nil
+    }
+
+    /// `pain down to 3/10`, `pain improved to 2/10`: a score out of ten a few words after `pain`.
+    func painBefore(_ i: Int) -> Bool {
+        var j = i - 1, words = 0
+        while j >= 0, words < 4, sameLine(j + 1) {
+            if isWord(j) { if keys[j] == "PAIN" { return true }; words += 1 }
+            j -= 1
+        }
+        return false
     }
 
     /// `7/22 (31.8%)`, `4/23 [17%]`: a count followed by its percentage.

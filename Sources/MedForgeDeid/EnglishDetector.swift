@@ -111,6 +111,8 @@ struct EnglishDetector {
         detectLowerCaseTitles()
         detectPossessors()
         detectClinicalNames()
+        detectNotifiedClinicians()
+        detectHospitalInitials()
         detectClinicalContext()
         detectLowerCaseNotePlaces()
         spreadNames()
@@ -415,7 +417,8 @@ struct EnglishDetector {
         }
         if k == 2 && (sep == 47 || sep == 45) {
             let (a, b) = (values[0], values[1])
-            if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b) && (dateCue || (lengths[0] == 2 && lengths[1] == 2)) && !fractionLead(g[0]) && !countWithPercentage(g[1]) {
+            if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b) && (dateCue || (lengths[0] == 2 && lengths[1] == 2)) && !fractionLead(g[0]) && !countWithPercentage(g[1])
+                && !(b == 10 && painBefore(g[0])) {
                 return (.date, "date-month-day", g[1])
             }
             if sep == 47 && lengths[0] <= 2 && lengths[1] <= 2 && Checksums.validDay(a, b), let rule = unmarkedMonthDay(g[0], g[1], a, b) {
@@ -1048,8 +1051,8 @@ struct EnglishDetector {
                     // Without a colon, an acronym (`per QALY`, `Pt NPs`) or a term (`also called X`) is not a name.
                     if strict && (isAllCaps(j) && t[j].letters <= 4 || (camelCase(j) && t[j].letters <= 4)) { continue }
                     if k == "CALLED" && i >= 1 && ["ALSO", "SO", "COMMONLY", "OFTEN", "SOMETIMES", "BEING"].contains(keys[i - 1]) { continue }
-                    // `Attending Psychiatrist`; `CC: MVC` (chief complaint); `PATIENT REGISTRATION` (a header).
-                    if Lexicon.roleNouns.contains(keys[j]) { continue }
+                    // `Attending Psychiatrist`; `CC: MVC` (chief complaint); `PATIENT REGISTRATION` (a header); `seen by PT`.
+                    if Lexicon.roleNouns.contains(keys[j]) || Lexicon.staffRoles.contains(keys[j]) && isAllCaps(j) { continue }
                     if k == "CC" && isAllCaps(j) { continue }
                     if !vouched && isAllCaps(i) && isAllCaps(j) && !Lexicon.firstNames.contains(keys[j]) { continue }
                     if let e = nameEnd(from: j, strict: strict, labelled: vouched && isPunct(j - 1, 58)), !eponymAfter(e) {

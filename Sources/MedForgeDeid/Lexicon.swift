@@ -97,7 +97,7 @@ enum Lexicon {
     """)
 
     /// Words before a person's name.
-    static let personTitles: Set<String> = words("DR DOCTOR MR MRS MS MISS MX PROF PROFESSOR SIR MADAM DAME REV REVEREND PASTOR RABBI IMAM DEACON")
+    static let personTitles: Set<String> = words("DR DOCTOR MR MRS MS MISS MX PROF PROFESSOR SIR MADAM DAME REV REVEREND PASTOR RABBI IMAM DEACON FR")
     /// Credentials after a clinician's name (`Jane Roe, MD`).
     static let credentials: Set<String> = words("MD DO RN NP PA PHD DDS DMD LPN CNA CRNA PAC MBBS FACS FACP DPM PHARMD LCSW")
     /// Credentials of therapists, assistants and allied staff that sign notes (`-hq OTR/L`, `-TR MA`, `-AJP CCC-SLP`).
@@ -133,7 +133,7 @@ enum Lexicon {
     EX EXWIFE EXHUSBAND MUM DTR DAU HUSB SIS BRO GRANDDTR SIBS
     """)
     /// Staff roles written before a colleague's name (`RN Sandeep`, `RT Dave`, `Chaplain Ruth`).
-    static let staffRoles: Set<String> = words("RN RT RRT LPN CNA SW CM NP PCA OT PT NURSE CHAPLAIN INTERPRETER OFFICER SITTER TECH REP LIAISON AIDE PRIEST MINISTER CASEWORKER")
+    static let staffRoles: Set<String> = words("HCP POA RN RT RRT LPN CNA SW CM NP PCA OT PT NURSE CHAPLAIN INTERPRETER OFFICER SITTER TECH REP LIAISON AIDE PRIEST MINISTER CASEWORKER")
     /// Nouns for roles and departments that follow a role word without being a name (`RN Supervisor`, `Attending Psychiatrist`).
     static let roleNouns: Set<String> = words("""
     PSYCHIATRIST PHYSICIAN SURGEON RESIDENT INTERN FELLOW ATTENDING SUPERVISOR MANAGER COORDINATOR EDUCATOR
@@ -357,6 +357,7 @@ enum Lexicon {
     """)
     /// Words before `a/b` that make it a fraction, grade, score or setting, not a date (`BP 2/3`, `pain 7/10`, `CPAP 5/5`).
     static let fractionLeadWords: Set<String> = words("""
+    TOF WEAKER STRONGER
     BP PAIN STRENGTH CPAP BIPAP PEEP PS PSV GRADE GRADED SCORE SCORED SCALE RATIO MURMUR SEM GCS APGAR APGARS
     MAE GRIP GRIPS RUE LUE RLE LLE BUE BLE UE LE EXTREMITIES EXTS SENSORY
     RATE RATED RATES MOTOR POWER REFLEXES DTR DTRS VENT AC SIMV TV FIO2 ABG VBG GRAVIDA TAKE TAKES TAKING GIVE

@@ -557,6 +557,9 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         // Identifiers have four or more digits (plates: three with a province character);
         // decimals (`0.004`) and year ranges (`1975-2001`) are not identifiers.
         guard digitCount >= 4 || (cjk > 0 && digitCount >= 3) else { return .impossible }
+        // Ranges and ratios of short numbers (`90-105`, `120-160`, `100-120/60s`): vital signs, not identifiers.
+        let groups = tokens.filter { t[$0].kind == .number || t[$0].kind == .alnum }
+        if cjk == 0, groups.allSatisfy({ t[$0].digits <= 3 }), groups.count <= 2 || text.contains(47) { return .impossible }
         if text.count <= 8, text.count >= 3, text[0] == 48, text[1] == 46 || text[1] == 0xB7 { return .impossible }
         if text.count == 9, text[4] == 45, let y1 = Int(String(decoding: text[0..<4].map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)),
            let y2 = Int(String(decoding: text[5..<9].map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)),
@@ -672,6 +675,12 @@ func plausible(_ cls: TaggerClass, _ a: Int, _ b: Int, _ t: [Token], _ s: [UInt3
         // ordinary text also uses it (`will`, `bill`).
         let named = tokens.filter { t[$0].kind == .word && t[$0].length >= 2 && (has($0, F.firstName) || has($0, F.surname) || has($0, F.internationalName)) }
         guard !named.isEmpty, !ordinaryWords(tokens) else { return .impossible }
+        // One lower-case word (`le`, `peg`, `quinton`, `flowers` in nursing shorthand) needs a relation or
+        // role before it (`husband bill`, `per ramirez`) to be sure.
+        if tokens.filter({ t[$0].kind == .word }).count == 1, !has(a - 1, F.relationOrRole),
+           !(a > 0 && ["PER", "BY", "W", "WITH", "SPOKE", "TOLD", "CALLED"].contains(x.keys[a - 1])) {
+            return .weak
+        }
         return .strong
     case .place, .organisation:
         if cjk > 0 {

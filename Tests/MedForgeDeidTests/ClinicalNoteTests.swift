@@ -228,6 +228,9 @@ struct ClinicalNoteTests {
         ("Plan: d/c home with HHOT via Interim. -- ec OTR/L", "ec", .name),
         ("bed 12 mr haugland BP 88/50 again", "haugland", .name),
         ("bed offer from Sunnyvale Manor, auth pending", "Sunnyvale Manor", .hospital),
+        ("repeat sent nonhemolyzed 5.4. Hollingsworth aware, kayexalate given.", "Hollingsworth", .name),
+        ("lasix held per ramirez for sbp 88.", "ramirez", .name),
+        ("on transplant list at NEDH, transferred from Milford", "NEDH", .hospital),
         ("his kids attend Cincinnati Public Schools", "Cincinnati Public Schools", .organization),
         ("can u check rm 22 (mrs ferraro) pump alarm", "ferraro", .name),
         ("d/c target 11/20 to home. -AJP CCC-SLP", "AJP", .name),
@@ -240,6 +243,7 @@ struct ClinicalNoteTests {
     // Guards precision for the shapes above: doses, vitamins, lesion codes, plain numbers after a name.
     @Test func internationalLookAlikesAreNotPHI() {
         #expect(found(rules, "mild mr noted, mr jet eccentric, hx ms flare on ms contin").isEmpty)
+        #expect(found(rules, "Renal aware. Team notified. Cards paged. per protocol, per family. pain down to 3/10. TOF 2/4. seen by PT today. CHB noted").isEmpty)
         // A person after a title stays a person, with the specialty beside the name.
         #expect(found(rules, "Seen by Dr. Lee Cardiology today").allSatisfy { $0.1 == .name })
         for text in ["take 5MG daily, B12 5MG weekly", "SpO2 is 92% and HR is 95 bpm", "weight: pt is 92 kg", "Dr Smith, 95 patients seen this year",
