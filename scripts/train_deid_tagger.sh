@@ -14,7 +14,7 @@ if [ "${2:-}" = "--check" ]; then OUT="$(mktemp)"; EXTRA=(--check "$MODEL"); fi
 "$BIN" deid-train \
     --gold eval/deid/en_clinical_dev.txt --gold eval/deid/en_nursing_dev.txt \
     --gold eval/deid/zh_clinical_dev.txt --gold eval/deid/zh_records2_dev.txt \
-    --gold eval/deid/train/en_train_a.txt --gold eval/deid/train/en_train_b.txt --gold eval/deid/train/en_train_c.txt --gold eval/deid/train/en_train_d.txt \
+    --gold eval/deid/train/en_train_a.txt --gold eval/deid/train/en_train_b.txt --gold eval/deid/train/en_train_c.txt --gold eval/deid/train/en_train_d.txt --gold eval/deid/train/en_train_e.txt \
     --gold eval/deid/train/zh_train_a.txt --gold eval/deid/train/zh_train_b.txt --gold eval/deid/train/zh_train_c.txt --gold eval/deid/train/zh_train_e.txt \
     --augment 3 \
     --conll "$DATA/bio_ner_re/ncbi_disease/train.txt" --negative-chars 300000 \
