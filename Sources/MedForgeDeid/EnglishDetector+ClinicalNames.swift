@@ -204,3 +204,30 @@ extension EnglishDetector {
         }
     }
 }
+
+extension EnglishDetector {
+    /// Short words that end a nursing line without being anyone's initials.
+    static let lineEndWords: Set<String> = Lexicon.words("""
+    OK PT AM PM IV PO MD NP RN PA DR MS MR HR BP RR GI GU ID OR ER ED ICU CCU NPO PRN QD BID TID QID QHS HS SOB ABD
+    IS IT NO YES ON OFF UP IN AT TO BY OF SO AS AN IF OR DC WNL NAD NKA NKDA AND THE DAY NOC EVE HD PEG TF NGT ETT
+    CT MRI EKG ECG ABG VBG CXR KUB US LLQ RLQ RUQ LUQ PEA VT VF SR ST AF RA OT SLP PCP HCP POA SNF LTC VNA EMS MG
+    """)
+
+    /// `packet done. TL`, `report given. jp`, `updated briefly. mk rn`, `no vent changes. dg rrt`: two or three
+    /// letters signing a nursing note at the end of a line, after the sentence before them.
+    mutating func detectLineEndInitials() {
+        for i in 1..<max(1, count) where isWord(i) && !claimed[i] && t[i].length >= 2 && t[i].length <= 3 && t[i].letters == t[i].length {
+            // The initials end the line, or only a credential follows them.
+            var e = i + 1
+            if e < count, sameLine(e), isWord(e), Lexicon.credentials.contains(keys[e]) || Lexicon.therapyCredentials.contains(keys[e]) { e += 1 }
+            guard e >= count || !sameLine(e) else { continue }
+            // After a sentence end on the same line: `. TL`, `) jp`.
+            guard sameLine(i), isPunct(i - 1, 46) || isPunct(i - 1, 41), t[i].spaceBefore else { continue }
+            guard isAllCaps(i) || lowerCaseWord(i) && (Int(t[i].start)..<Int(t[i].end)).allSatisfy({ !isUpperLetter(s[$0]) }) else { continue }
+            let k = keys[i]
+            if Self.lineEndWords.contains(k) || Lexicon.commonWords.contains(k) || Lexicon.credentials.contains(k) || Lexicon.therapyCredentials.contains(k) { continue }
+            if vowelCount(i) > 1 { continue }
+            add(i, i, .name, "line-end-initials")
+        }
+    }
+}

@@ -112,6 +112,7 @@ struct EnglishDetector {
         detectPossessors()
         detectClinicalNames()
         detectNotifiedClinicians()
+        detectLineEndInitials()
         detectHospitalInitials()
         detectClinicalContext()
         detectLowerCaseNotePlaces()
