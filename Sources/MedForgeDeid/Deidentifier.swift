@@ -89,6 +89,7 @@ public struct Deidentifier: Sendable {
         var en = EnglishDetector(scalars: s, tokens: tokens, minimumAge: options.minimumAge)
         en.claim(found)
         en.wordRules = options.language != .zh
+        en.chineseText = hasCJK
         found += en.run()
         if options.tagger, let model = options.taggerModel ?? TaggerModel.shipped {
             let input = TaggerInput(s: s, cjk: simplified, tokens: tokens, keys: en.keys, vocabulary: model.vocabulary)

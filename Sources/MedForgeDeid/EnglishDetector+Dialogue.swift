@@ -59,3 +59,25 @@ extension EnglishDetector {
         }
     }
 }
+
+extension EnglishDetector {
+    /// English given names inside Chinese records (`心理师 Ruby`, `跟Grace换个班`, `女儿 Ivy 吴`): in a Chinese
+    /// document the English word rules are off, but a capitalised word that the given-name lists know and
+    /// ordinary English does not use, written beside Chinese text, is a person.
+    static let wordLikeGivenNames: Set<String> = Lexicon.words("MAX GENE MARK WILL BILL PAT ART GUY JOB SOL MIN MAC DON NORMAL CHASE CLAUDE PHARMA LANCE")
+
+    mutating func detectGivenNamesInChinese() {
+        for i in 0..<count where isWord(i) && !claimed[i] && isTitleCase(i) && t[i].length >= 3 {
+            let k = keys[i]
+            // Given names that are also English words (`Grace`, `Ivy`, `Ruby`) count here, beside Chinese;
+            // a few that clinical English uses as words do not.
+            guard Lexicon.rawFirstNames.contains(k) || Lexicon.internationalFirstNames.contains(k), !Self.wordLikeGivenNames.contains(k), !Lexicon.lowerNameStops.contains(k),
+                  Lexicon.monthNumber[k] == nil, !Lexicon.weekdays.contains(k) else { continue }
+            // Chinese text (or a Chinese name) right before or after it.
+            let before = i > 0 && (t[i - 1].kind == .cjk || t[i - 1].kind == .punct && s[Int(t[i - 1].start)] > 0x2FFF)
+            let after = i + 1 < count && (t[i + 1].kind == .cjk || t[i + 1].kind == .punct && s[Int(t[i + 1].start)] > 0x2FFF)
+            guard before || after else { continue }
+            add(i, i, .name, "given-name-in-chinese")
+        }
+    }
+}

@@ -10,6 +10,8 @@ struct EnglishDetector {
     let minimumAge: Int
     /// Rules that read English words (names, word dates, addresses, organisations, places).
     var wordRules = true
+    /// The document has Chinese text: English given names beside it are people (`跟Grace换个班`).
+    var chineseText = false
 
     init(scalars: [UInt32], tokens: [Token], minimumAge: Int) {
         s = scalars; t = tokens; self.minimumAge = minimumAge
@@ -81,7 +83,7 @@ struct EnglishDetector {
         detectCuedIdentifiers()
         detectNumberSequences()
         detectAlphanumericIDs()
-        guard wordRules else { return spans }
+        guard wordRules else { detectGivenNamesInChinese(); return spans }
         detectWordDates()
         detectStreetCorners()
         detectLowerCaseStreets()
@@ -120,6 +122,7 @@ struct EnglishDetector {
         detectPersonsOrganisations()
         spreadOrganisations()
         coordinateNames()
+        if chineseText { detectGivenNamesInChinese() }
         return spans
     }
 

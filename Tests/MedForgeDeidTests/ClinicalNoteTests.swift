@@ -284,6 +284,10 @@ struct ClinicalNoteTests {
                              ("心衰竭個管師 郭護理師將於一週內電訪", "郭")] {
             #expect(found(zh, text).contains { $0.0 == name && $0.1 == .name }, "\(found(zh, text))")
         }
+        for (text, name) in [("心理师 Ruby、宗教师", "Ruby"), ("我下周想跟Grace换个班", "Grace")] {
+            #expect(found(zhRules, text).contains { $0.0 == name && $0.1 == .name }, "\(found(zhRules, text))")
+        }
+        #expect(!found(zhRules, "服用 Lantus 和 Aspirin，Foley 在位").contains { $0.1 == .name })
         for text in ["服用阿司匹林及阿莫西林", "阿姨来了，阿婆也来了", "个案管理师随访", "太太表示理解"] {
             #expect(!found(zhRules, text).contains { $0.1 == .name }, "\(text): \(found(zhRules, text))")
         }
