@@ -172,7 +172,8 @@ extension EnglishDetector {
 
     /// `Hollingsworth aware`, `Venkatesan notified`, `per ramirez`, `kowalczyk paged`: a clinician told of an event.
     mutating func detectNotifiedClinicians() {
-        for i in 0..<max(0, count - 1) where isWord(i) && !claimed[i] && Self.notifiedWords.contains(keys[i + 1]) && sameLine(i + 1) && isWord(i + 1) {
+        for i in 0..<max(0, count - 1) where isWord(i) && !claimed[i] && (t[i + 1].length == 5 || t[i + 1].length == 8)
+            && isWord(i + 1) && Self.notifiedWords.contains(keys[i + 1]) && sameLine(i + 1) {
             let k = keys[i]
             guard t[i].letters == t[i].length, t[i].length >= 4, !Lexicon.commonWords.contains(k), !Self.notifiedServices.contains(k),
                   !Lexicon.roleNouns.contains(k), !Lexicon.staffRoles.contains(k), !Lexicon.lowerNameStops.contains(k),
@@ -182,7 +183,7 @@ extension EnglishDetector {
             }
         }
         // `lasix held per ramirez`: a listed surname after a lower-case `per`.
-        for i in 0..<max(0, count - 1) where isWord(i) && keys[i] == "PER" && lowerCaseWord(i) {
+        for i in 0..<max(0, count - 1) where t[i].length == 3 && isWord(i) && keys[i] == "PER" && lowerCaseWord(i) {
             let j = i + 1
             guard sameLine(j), isWord(j), !claimed[j], lowerCaseWord(j), t[j].letters == t[j].length, t[j].length >= 4,
                   let rank = Lexicon.surnameRank[keys[j]], rank <= 30_000, !Lexicon.commonWords.contains(keys[j]),
@@ -199,7 +200,7 @@ extension EnglishDetector {
     """)
 
     mutating func detectHospitalInitials() {
-        for i in 0..<count where isWord(i) && !claimed[i] && isAllCaps(i) && Self.hospitalInitials.contains(keys[i]) {
+        for i in 0..<count where t[i].length >= 3 && t[i].length <= 5 && isWord(i) && !claimed[i] && isAllCaps(i) && Self.hospitalInitials.contains(keys[i]) {
             add(i, i, .hospital, "hospital-initials")
         }
     }

@@ -48,7 +48,7 @@ extension EnglishDetector {
     /// `mr` is also mitral regurgitation, so after it the word must be a listed surname or given name;
     /// `ms` (multiple sclerosis, morphine) is not taken.
     mutating func detectLowerCaseTitles() {
-        for i in 0..<max(0, count - 1) where isWord(i) && !claimed[i] && lowerCaseWord(i) && (keys[i] == "MR" || keys[i] == "MRS") {
+        for i in 0..<max(0, count - 1) where t[i].length <= 3 && isWord(i) && !claimed[i] && lowerCaseWord(i) && (keys[i] == "MR" || keys[i] == "MRS") {
             var j = i + 1
             if isPunct(j, 46), glued(j) { j += 1 }
             guard j < count, sameLine(j), isWord(j), !claimed[j], lowerCaseWord(j), t[j].letters >= 3, t[j].letters == t[j].length,

@@ -13,7 +13,7 @@ extension EnglishDetector {
             defer { i += 1 }
             guard !claimed[i], t[i].kind == .alnum || t[i].kind == .word, isAllCaps(i) || t[i].kind == .alnum else { continue }
             let j = i + 1
-            guard sameLine(j), t[j].spaceBefore, !claimed[j] else { continue }
+            guard t[i].length <= 5, t[j].length <= 5, sameLine(j), t[j].spaceBefore, !claimed[j] else { continue }
             let a = letterDigitShape(i), b = letterDigitShape(j)
             // UK: outward `A9`, `A99`, `AA9`, `AA99`, `A9A`, `AA9A`; inward `9AA` (no C I K M O V in the letters).
             if let a, let b, ukOutward(a), b == "9AA", inwardLetters(j) { add(i, j, .zip, "uk-postcode"); i = j; continue }
