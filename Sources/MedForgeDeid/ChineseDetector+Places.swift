@@ -130,3 +130,36 @@ extension ChineseDetector {
         }
     }
 }
+
+extension ChineseDetector {
+    /// Hong Kong public-housing addresses anchored on 邨 (`禾輋邨豐和樓12樓1207室`, `天瑞邨瑞康樓1516室`, `安定邨定泰樓`,
+    /// `天恩邨`): the estate's name, then a block ending in 樓/座/閣, a floor and a flat.
+    mutating func estateAddresses() {
+        var i = 1
+        while i < n {
+            defer { i += 1 }
+            guard s[i] == 0x90A8 else { continue }   // 邨
+            var a = i
+            while a - 1 >= 0, i - a < 4, isCJK(s[a - 1]), !ChineseLexicon.estateStops.contains(s[a - 1]) { a -= 1 }
+            guard a < i else { continue }
+            var e = i + 1
+            // A block: up to four characters and 楼/座/阁.
+            var b = e
+            while b < n, b - e < 4, isCJK(s[b]), !ChineseLexicon.blockEnds.contains(s[b]), !ChineseLexicon.estateStops.contains(s[b]) { b += 1 }
+            if b < n, b > e, ChineseLexicon.blockEnds.contains(s[b]) { e = b + 1 }
+            // A floor and a flat: `12樓1207室`, `1516室`, `地下`.
+            var d = e
+            while d < n, d - e < 8, isDigitAt(d) || s[d] == 0x697C || s[d] == 0x5C42 || s[d] == 0x5BA4 || isASCIILetter(s[d]) { d += 1 }
+            if d > e, s[d - 1] == 0x5BA4 || s[d - 1] == 0x697C { e = d }
+            if e + 1 < n, s[e] == 0x5730, s[e + 1] == 0x4E0B { e += 2 }   // 地下
+            add(a, e, .address, "hk-estate-address")
+            i = e
+        }
+    }
+}
+
+extension ChineseLexicon {
+    /// Characters that end an estate name on the left or a block name on the right.
+    static let estateStops = chars("，。；;,.!?！？、（）()【】“”\"' \t\n:：的住在喺于於去到从從与及是为係")
+    static let blockEnds = chars("楼座阁閣")
+}

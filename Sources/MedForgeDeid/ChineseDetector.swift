@@ -116,6 +116,7 @@ struct ChineseDetector {
         runRecordRules()
         gazetteerPlaces()
         hospitalShortNames()
+        estateAddresses()
         return spans
     }
 
