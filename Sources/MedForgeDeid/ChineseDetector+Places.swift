@@ -141,6 +141,8 @@ extension ChineseDetector {
             guard s[i] == 0x90A8 else { continue }   // 邨
             var a = i
             while a - 1 >= 0, i - a < 4, isCJK(s[a - 1]), !ChineseLexicon.estateStops.contains(s[a - 1]) { a -= 1 }
+            // A district found before it stays a city of its own (`沙田` + `禾輋邨…`).
+            for span in spans where span.type == .city && span.end > a && span.end <= i && span.start < a + 4 { a = span.end }
             guard a < i else { continue }
             var e = i + 1
             // A block: up to four characters and 楼/座/阁.

@@ -272,7 +272,7 @@ struct ClinicalNoteTests {
             #expect(found(zh, text).contains { $0.0 == hospital && $0.1 == .hospital }, "\(found(zh, text))")
         }
         #expect(!found(zhRules, "省医保报销，华山论剑").contains { $0.1 == .hospital })
-        for (text, address) in [("Address: 沙田禾輋邨豐和樓12樓1207室\n", "沙田禾輋邨豐和樓12樓1207室"), ("佢之前住 屯門安定邨定泰樓，依家", "屯門安定邨定泰樓")] {
+        for (text, address) in [("Address: 沙田禾輋邨豐和樓12樓1207室\n", "禾輋邨豐和樓12樓1207室"), ("佢之前住 屯門安定邨定泰樓，依家", "安定邨定泰樓")] {
             #expect(found(zhRules, text).contains { $0.0 == address && $0.1 == .address }, "\(found(zhRules, text))")
         }
         for text in ["浙江门诊复查", "湖南通过医保报销", "擦了凡士林也没有用", "医保定点单位", "予阿司匹林口服", "杨梅舌，淡水淹溺", "不吃哈密瓜", "大理石样改变"] {
