@@ -56,6 +56,8 @@ extension EnglishDetector {
     /// The upper-case key of the word right after token `j` on the same line (skipping one punctuation mark), or nil.
     func nextWordKey(_ j: Int) -> String? {
         var m = j + 1
+        // A full stop and a space end the sentence: `home 1/19. f/u` has no unit after the date.
+        if isPunct(m, 46), m + 1 < count, t[m + 1].spaceBefore { return nil }
         if m < count, t[m].kind == .punct, !isPunct(m, 45) { m += 1 }
         guard m < count, sameLine(m), isWord(m) else { return nil }
         return keys[m]

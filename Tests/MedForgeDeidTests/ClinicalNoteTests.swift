@@ -35,6 +35,7 @@ struct ClinicalNoteTests {
         ("Staples out on the 14th. Seen since 3-2 for cough.", "14th"),
         ("Staples out on the 14th. Seen since 3-2 for cough.", "3-2"),
         ("PT assessment 13/11: walks with quadripod.", "13/11"),
+        ("D/C planning: home w/ VNA tmrw, 1/19. f/u w/ pcp", "1/19"),
         ("Sick leave 16/5 to 20/5.", "20/5"),
         ("Discharged on 14/7 to home.", "14/7"),
     ])
